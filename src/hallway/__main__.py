@@ -1,0 +1,5 @@
+import sys
+
+from hallway.cli import main
+
+sys.exit(main())

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from hallway.interop import views as interop_views
+
+admin.site.site_header = "hallway organiser area"
+admin.site.site_title = "hallway"
+
+urlpatterns = [
+    path("manage/import/", interop_views.import_page, name="import"),
+    path("manage/", admin.site.urls),
+    path("<slug:event>/schedule.<str:extension>", interop_views.export, name="export"),
+    path("", include("hallway.agenda.urls")),
+]
