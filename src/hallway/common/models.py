@@ -1,0 +1,58 @@
+"""Base classes every hallway model shares: timestamps and a stable public identity."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils.text import slugify
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class PublicIdentity(TimeStamped):
+    """A UUID and a slug that never change once set, so published URLs and feeds stay valid.
+
+    The slug is derived from the name on first save only; renaming a session later keeps its URL.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    slug = models.SlugField(max_length=120, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(self.slug_source(), self.slug_scope().exclude(pk=self.pk))
+        super().save(*args, **kwargs)
+
+    def slug_source(self) -> str:
+        raise NotImplementedError
+
+    def slug_scope(self) -> models.QuerySet:
+        """The rows among which the slug must be unique."""
+        return type(self)._default_manager.all()
+
+
+def unique_slug(text: str, taken: models.QuerySet, max_length: int = 100) -> str:
+    base = slugify(text)[:max_length].strip("-") or "item"
+    existing = set(taken.filter(slug__startswith=base).values_list("slug", flat=True))
+    return allocate_slug(text, existing, max_length)
+
+
+def allocate_slug(text: str, taken: set[str], max_length: int = 100) -> str:
+    """A slug for ``text`` not in ``taken`` (which it joins): for bulk creation in memory."""
+    base = slugify(text)[:max_length].strip("-") or "item"
+    slug, n = base, 2
+    while slug in taken:
+        slug = f"{base}-{n}"
+        n += 1
+    taken.add(slug)
+    return slug

@@ -1,0 +1,37 @@
+"""Template filters shared by every public page."""
+
+from __future__ import annotations
+
+from django import template
+
+from hallway.common.markdown import render_markdown
+
+register = template.Library()
+
+
+@register.filter(name="markdown")
+def markdown_filter(text: str):
+    return render_markdown(text)
+
+
+@register.filter
+def minutes(value) -> str:
+    """A duration in minutes as '45 min' or '1 h 30 min'."""
+    total = int(value or 0)
+    hours, mins = divmod(total, 60)
+    if hours and mins:
+        return f"{hours} h {mins} min"
+    if hours:
+        return f"{hours} h"
+    return f"{mins} min"
+
+
+@register.filter
+def language_name(code: str) -> str:
+    """'en' as 'English'; an unknown code is shown as it is."""
+    from django.utils.translation import get_language_info
+
+    try:
+        return get_language_info(code)["name"]
+    except KeyError:
+        return code

@@ -1,0 +1,116 @@
+"""The schedule: one work-in-progress schedule per umbrella and immutable named releases.
+
+Releasing copies the WIP slots into a new ``Schedule`` with a version name; public pages and
+exports read only the latest release, so every public cache can be keyed by its version.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from hallway.common.models import TimeStamped
+from hallway.events.models import Event, Room
+from hallway.program.models import Session
+
+
+class Schedule(TimeStamped):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="schedules")
+    # NULL (not "") marks the one work in progress, so (event, version) can stay unique.
+    version = models.CharField(  # noqa: DJ001
+        max_length=80, null=True, blank=True, help_text="Empty for the work in progress."
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    comment = models.TextField(blank=True, help_text="Public release notes.")
+
+    class Meta:
+        ordering = ["-released_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event"],
+                condition=models.Q(version__isnull=True),
+                name="one_wip_schedule_per_event",
+            ),
+            models.UniqueConstraint(fields=["event", "version"], name="release_version_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} — {self.version or 'work in progress'}"
+
+    @property
+    def is_release(self) -> bool:
+        return self.version is not None
+
+
+class Slot(models.Model):
+    """A session part, or a break/label, in a room (or everywhere) from start to end."""
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="slots")
+    session = models.ForeignKey(
+        Session, null=True, blank=True, on_delete=models.CASCADE, related_name="slots"
+    )
+    part = models.PositiveSmallIntegerField(default=1)
+    room = models.ForeignKey(
+        Room, null=True, blank=True, on_delete=models.PROTECT, related_name="slots"
+    )
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+    label = models.CharField(
+        max_length=120, blank=True, help_text="For breaks: 'Lunch', 'Coffee break'."
+    )
+    pinned = models.BooleanField(
+        default=False, help_text="The scheduler keeps this slot where it is (keynotes, expo)."
+    )
+
+    class Meta:
+        ordering = ["start", "room__position", "room__name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gte=models.F("start")), name="slot_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(session__isnull=False) | ~models.Q(label=""),
+                name="slot_session_or_label",
+            ),
+        ]
+        indexes = [models.Index(fields=["schedule", "start"])]
+
+    def __str__(self) -> str:
+        what = self.session.title if self.session_id else self.label
+        return f"{what} @ {self.room or 'everywhere'} {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def minutes(self) -> int:
+        return int((self.end - self.start).total_seconds() // 60)
+
+    def clean(self) -> None:
+        if self.schedule_id and self.schedule.is_release:
+            raise ValidationError(
+                "Released schedules are immutable: change the work in progress and release again."
+            )
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": "The slot ends before it starts."})
+        if not self.session_id and not self.label:
+            raise ValidationError("A slot holds a session or a label such as 'Lunch'.")
+        if self.session_id and self.room_id:
+            missing = self.session.all_required_features - set(self.room.features)
+            if missing:
+                raise ValidationError(
+                    {
+                        "room": (
+                            f"{self.room.name} lacks {', '.join(sorted(missing))}, which "
+                            f"'{self.session.title}' requires."
+                        )
+                    }
+                )
+        if self.session_id and self.part > self.session.parts:
+            raise ValidationError({"part": f"The session has only {self.session.parts} part(s)."})
+        if self.room_id and self.schedule_id and self.room.event_id != self.schedule.event_id:
+            raise ValidationError({"room": "The room belongs to another event's venue."})

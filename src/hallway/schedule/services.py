@@ -1,0 +1,230 @@
+"""What happens to a schedule: checking it, releasing it, comparing two versions.
+
+``release_schedule`` is the one place a release is made: it checks the work in progress for
+hard conflicts, then copies its slots into an immutable, versioned ``Schedule`` in one
+transaction.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from hallway.events.models import Event
+from hallway.schedule.models import Schedule, Slot
+
+
+@dataclasses.dataclass(frozen=True)
+class Conflict:
+    """A hard problem in a schedule, in words an organiser can act on."""
+
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
+def wip_schedule(event: Event) -> Schedule:
+    """The umbrella's work-in-progress schedule, created on first use."""
+    umbrella = event.umbrella
+    schedule, _ = Schedule.objects.get_or_create(event=umbrella, version=None)
+    return schedule
+
+
+def latest_release(event: Event) -> Schedule | None:
+    return (
+        Schedule.objects.filter(event=event.umbrella, version__isnull=False)
+        .order_by("-released_at", "-id")
+        .first()
+    )
+
+
+def _overlaps(slots: list[Slot]) -> Iterable[tuple[Slot, Slot]]:
+    """Pairs of overlapping slots, by a sweep over start times."""
+    ordered = sorted(slots, key=lambda s: (s.start, s.end))
+    active: list[Slot] = []
+    for slot in ordered:
+        active = [a for a in active if a.end > slot.start]
+        for other in active:
+            yield other, slot
+        active.append(slot)
+
+
+def _local(moment: dt.datetime, event: Event) -> str:
+    return timezone.localtime(moment, event.tz).strftime("%a %H:%M")
+
+
+def schedule_conflicts(schedule: Schedule) -> list[Conflict]:
+    """Every hard conflict: a room used twice, a speaker in two places at once, a room that
+    lacks a feature the session needs, anything beside a plenary session, a room or speaker
+    outside their availability."""
+    event = schedule.event
+    # Cancelled and withdrawn sessions hold no room and no speaker.
+    slots = list(
+        schedule.slots.exclude(session__state__in=["cancelled", "withdrawn", "rejected"])
+        .select_related("room", "session__session_type")
+        .prefetch_related("session__speaker_links__speaker__availabilities", "room__availabilities")
+    )
+    conflicts: list[Conflict] = []
+
+    by_room: dict[int, list[Slot]] = defaultdict(list)
+    by_speaker: dict[int, list[Slot]] = defaultdict(list)
+    speakers = {}
+    for slot in slots:
+        if slot.room_id and slot.session_id:
+            by_room[slot.room_id].append(slot)
+        if slot.session_id:
+            for link in slot.session.speaker_links.all():
+                by_speaker[link.speaker_id].append(slot)
+                speakers[link.speaker_id] = link.speaker
+
+    for room_slots in by_room.values():
+        for a, b in _overlaps(room_slots):
+            conflicts.append(
+                Conflict(
+                    "room",
+                    f"{a.room.name} holds '{a.session.title}' and '{b.session.title}' at "
+                    f"{_local(b.start, event)}.",
+                )
+            )
+    for speaker_id, speaker_slots in by_speaker.items():
+        for a, b in _overlaps(speaker_slots):
+            if a.session_id == b.session_id:
+                continue
+            conflicts.append(
+                Conflict(
+                    "speaker",
+                    f"{speakers[speaker_id].name} would be in two places at once: "
+                    f"'{a.session.title}' and '{b.session.title}' at {_local(b.start, event)}.",
+                )
+            )
+        windows = list(speakers[speaker_id].availabilities.all())
+        if windows:
+            for slot in speaker_slots:
+                if not any(w.start <= slot.start and slot.end <= w.end for w in windows):
+                    conflicts.append(
+                        Conflict(
+                            "availability",
+                            f"{speakers[speaker_id].name} is not available for "
+                            f"'{slot.session.title}' at {_local(slot.start, event)}.",
+                        )
+                    )
+    for slot in slots:
+        if not slot.session_id:
+            continue
+        if slot.room_id:
+            missing = slot.session.all_required_features - set(slot.room.features)
+            if missing:
+                conflicts.append(
+                    Conflict(
+                        "feature",
+                        f"{slot.room.name} lacks {', '.join(sorted(missing))} for "
+                        f"'{slot.session.title}'.",
+                    )
+                )
+            windows = list(slot.room.availabilities.all())
+            if windows and not any(w.start <= slot.start and slot.end <= w.end for w in windows):
+                conflicts.append(
+                    Conflict(
+                        "availability",
+                        f"{slot.room.name} is not available for '{slot.session.title}' at "
+                        f"{_local(slot.start, event)}.",
+                    )
+                )
+    session_slots = [s for s in slots if s.session_id]
+    for a, b in _overlaps(session_slots):
+        for plenary, other in ((a, b), (b, a)):
+            if plenary.session.is_plenary and other.session_id != plenary.session_id:
+                conflicts.append(
+                    Conflict(
+                        "plenary",
+                        f"'{other.session.title}' runs beside the plenary "
+                        f"'{plenary.session.title}' at {_local(other.start, event)}.",
+                    )
+                )
+    return conflicts
+
+
+@transaction.atomic
+def release_schedule(
+    event: Event, version: str, *, by=None, comment: str = "", allow_conflicts: bool = False
+) -> Schedule:
+    """Freeze the work-in-progress schedule as release ``version``.
+
+    Refuses (with every conflict named) a schedule with hard conflicts or a version name that
+    was used before; on success the new release is what every public page shows.  Imports
+    pass ``allow_conflicts``: they republish what another tool already published, conflicts
+    and all, and report them instead.
+    """
+    umbrella = event.umbrella
+    version = (version or "").strip()
+    if not version:
+        raise ValidationError("A release needs a version name, e.g. '1.0' or 'Friday fix'.")
+    if Schedule.objects.filter(event=umbrella, version=version).exists():
+        raise ValidationError(f"Release '{version}' exists already: choose a new version name.")
+    wip = wip_schedule(umbrella)
+    conflicts = [] if allow_conflicts else schedule_conflicts(wip)
+    if conflicts:
+        raise ValidationError([c.message for c in conflicts])
+    release = Schedule.objects.create(
+        event=umbrella,
+        version=version,
+        released_at=timezone.now(),
+        released_by=by,
+        comment=comment,
+    )
+    Slot.objects.bulk_create(
+        Slot(
+            schedule=release,
+            session_id=s.session_id,
+            part=s.part,
+            room_id=s.room_id,
+            start=s.start,
+            end=s.end,
+            label=s.label,
+            pinned=s.pinned,
+        )
+        for s in wip.slots.all()
+    )
+    return release
+
+
+@dataclasses.dataclass
+class ScheduleDiff:
+    added: list[Slot]
+    removed: list[Slot]
+    moved: list[tuple[Slot, Slot]]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed or self.moved)
+
+
+def diff_schedules(old: Schedule | None, new: Schedule) -> ScheduleDiff:
+    """Session parts added, removed or moved (in time or room) from ``old`` to ``new``."""
+
+    def keyed(schedule: Schedule | None) -> dict[tuple[int, int], Slot]:
+        if schedule is None:
+            return {}
+        return {
+            (s.session_id, s.part): s
+            for s in schedule.slots.filter(session__isnull=False).select_related("session", "room")
+        }
+
+    before, after = keyed(old), keyed(new)
+    return ScheduleDiff(
+        added=[after[k] for k in after.keys() - before.keys()],
+        removed=[before[k] for k in before.keys() - after.keys()],
+        moved=[
+            (before[k], after[k])
+            for k in before.keys() & after.keys()
+            if (before[k].start, before[k].end, before[k].room_id)
+            != (after[k].start, after[k].end, after[k].room_id)
+        ],
+    )
