@@ -1,0 +1,826 @@
+"""A generated SCaLE-like demo conference: four days, co-located events, ~16 rooms.
+
+Everything is derived from a seeded random generator and UUIDs are uuid5 of stable keys, so
+the demo is the same on every machine and ``load_demo`` is idempotent.  No real people's data:
+names are random pairings of common given and family names; all links point at example.org.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import random
+import uuid
+import zoneinfo
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from hallway.agenda.models import Attendee, Favourite
+from hallway.events.models import Event, EventRole, Room, SessionType, Track
+from hallway.program.models import (
+    Exhibitor,
+    ExhibitorHours,
+    Playlist,
+    Resource,
+    Session,
+    SessionSpeaker,
+    Speaker,
+)
+from hallway.schedule.models import Schedule, Slot
+from hallway.schedule.services import release_schedule, wip_schedule
+
+DEMO_SLUG = "pose27"
+ORGANISER_USERNAME = "organiser"
+ORGANISER_PASSWORD = "hallway-demo"  # noqa: S105 - documented demo login, local only
+TZ = zoneinfo.ZoneInfo("America/Los_Angeles")
+FIRST_DAY = dt.date(2027, 3, 4)  # a Thursday
+NAMESPACE = uuid.UUID("6f1d8a52-3c1e-4a8e-9a57-0d0c6a9b2f11")
+
+GIVEN = """Ada Alan Amara Anika Arjun Beatriz Bo Camille Carlos Chen Chiara Dana Dario Deepa
+Diego Elif Elena Emeka Erik Fatima Felix Freya Gabriel Grace Hana Hamid Ines Ivan Jamal Jana
+Joao Jonas Julia Kai Kalani Kenji Lars Layla Leon Lina Luca Maya Mateo Mei Mira Nadia Nikhil
+Noor Olga Omar Paula Priya Quinn Rafael Rania Ravi Rosa Sami Sara Sven Tariq Tess Theo Uma
+Valeria Vikram Wen Yara Yusuf Zane Zoe""".split()
+FAMILY = """Abara Alvarez Andersen Bauer Bianchi Brennan Castillo Chowdhury Costa Dubois
+Eriksen Fischer Garcia Haddad Hansen Hoang Ito Jensen Kaur Kim Kowalski Laine Lindqvist
+Lopes Mahlangu Marino Mendes Moreau Nakamura Novak Okafor Oliveira Park Petrov Quispe Ramos
+Rossi Sato Schmidt Silva Suzuki Takahashi Tanaka Torres Varga Wagner Weber Yilmaz Zhang""".split()
+
+TOPICS = {
+    "Kubernetes": [
+        "operators",
+        "the scheduler",
+        "multi-tenancy",
+        "cluster autoscaling",
+        "Gateway API",
+        "etcd",
+        "admission webhooks",
+        "CRDs",
+    ],
+    "Observability": [
+        "OpenTelemetry",
+        "eBPF tracing",
+        "Prometheus",
+        "log pipelines",
+        "SLOs",
+        "continuous profiling",
+    ],
+    "Security": [
+        "supply-chain security",
+        "SBOMs",
+        "Sigstore",
+        "secrets management",
+        "zero-trust networking",
+        "fuzzing",
+    ],
+    "Linux Kernel": [
+        "io_uring",
+        "the scheduler",
+        "Rust in the kernel",
+        "cgroups v2",
+        "BPF",
+        "filesystems",
+    ],
+    "Embedded": ["Yocto", "Zephyr", "device trees", "U-Boot", "real-time Linux", "OTA updates"],
+    "DevOps": [
+        "GitOps",
+        "platform engineering",
+        "incident response",
+        "CI pipelines",
+        "infrastructure as code",
+        "on-call",
+    ],
+    "Databases": [
+        "PostgreSQL",
+        "replication",
+        "query planning",
+        "time-series data",
+        "SQLite at the edge",
+    ],
+    "Community": [
+        "maintainer burnout",
+        "governance",
+        "mentoring",
+        "documentation",
+        "inclusive meetups",
+        "licensing",
+    ],
+    "Cloud Native": [
+        "WebAssembly",
+        "service meshes",
+        "serverless",
+        "container runtimes",
+        "edge computing",
+    ],
+    "Open Data": [
+        "open hardware",
+        "digital public goods",
+        "research software",
+        "reproducible builds",
+    ],
+}
+TITLE_SHAPES = [
+    "{Topic} in production: lessons from {n} years",
+    "A practical guide to {topic}",
+    "What nobody tells you about {topic}",
+    "Scaling {topic} without losing sleep",
+    "{Topic} from first principles",
+    "Debugging {topic} at 3 a.m.",
+    "Beyond the basics: {topic} for teams",
+    "{Topic}: the good, the bad and the flaky",
+    "How we replaced our homegrown tooling with {topic}",
+    "Ten things we learned running {topic}",
+    "Taming {topic} with open source",
+    "{Topic} for the rest of us",
+]
+ABSTRACT_BITS = [
+    "This session walks through a real migration, including the parts that went wrong.",
+    "We start from a minimal setup and build up to a production-grade deployment.",
+    "Expect live demos, honest benchmarks and a checklist you can take home.",
+    "The talk compares three open-source approaches and when each one fits.",
+    "Attendees will leave knowing which metrics matter and which are noise.",
+    "We share the tooling we open-sourced along the way and how to contribute.",
+    "No prior experience is needed; bring questions.",
+    "We cover the failure modes we hit at scale and the fixes that stuck.",
+]
+DESCRIPTION_BITS = [
+    "The first part sets out the problem with numbers from real deployments.",
+    "The second part shows the design and the trade-offs we made, with code on screen.",
+    "We finish with what we would do differently and where the project goes next.",
+    "Slides and a recording will be linked from this page after the session.",
+    "A short Q&A follows; questions can also be asked in the conference chat.",
+    "Bring a laptop if you want to follow along with the examples.",
+]
+EXHIBITOR_WORDS = [
+    "Granite",
+    "Open",
+    "Cedar",
+    "Blue",
+    "Kestrel",
+    "Harbor",
+    "Lumen",
+    "Pixel",
+    "Quartz",
+    "River",
+    "Solar",
+    "Tidal",
+    "Vector",
+    "Willow",
+    "Zen",
+    "Basalt",
+    "Comet",
+    "Delta",
+]
+EXHIBITOR_SUFFIX = [
+    "Labs",
+    "Project",
+    "Foundation",
+    "Systems",
+    "Linux",
+    "Cloud",
+    "Works",
+    "Collective",
+    "OS",
+    "Data",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class DemoSummary:
+    created: bool
+    sessions: int
+    speakers: int
+    rooms: int
+    exhibitors: int
+    sub_events: int
+
+
+def stable_uuid(*parts: object) -> uuid.UUID:
+    return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts))
+
+
+def at(day: int, hhmm: str) -> dt.datetime:
+    h, m = map(int, hhmm.split(":"))
+    return dt.datetime.combine(FIRST_DAY + dt.timedelta(days=day), dt.time(h, m), tzinfo=TZ)
+
+
+def load_demo(*, reset: bool = False, attendees: int = 1200) -> DemoSummary:
+    """Create the demo conference unless it exists; ``reset`` rebuilds it from scratch."""
+    existing = Event.objects.filter(slug=DEMO_SLUG, parent=None).first()
+    if existing and not reset:
+        return _summary(existing, created=False)
+    with transaction.atomic():
+        if existing:
+            # Releases protect rooms and sessions protect their types: remove them first.
+            Schedule.objects.filter(event=existing).delete()
+            Session.objects.filter(umbrella=existing).delete()
+            existing.delete()
+        umbrella = _build(random.Random(2027), attendees)
+    return _summary(umbrella, created=True)
+
+
+def _summary(umbrella: Event, *, created: bool) -> DemoSummary:
+    return DemoSummary(
+        created=created,
+        sessions=Session.objects.filter(umbrella=umbrella).count(),
+        speakers=umbrella.speakers.count(),
+        rooms=umbrella.rooms.count(),
+        exhibitors=umbrella.exhibitors.count(),
+        sub_events=umbrella.sub_events.count(),
+    )
+
+
+def _build(rng: random.Random, n_attendees: int) -> Event:
+    umbrella = Event.objects.create(
+        uuid=stable_uuid("event", DEMO_SLUG),
+        slug=DEMO_SLUG,
+        name="Pasadena Open Source Expo 2027",
+        short_name="POSE 27",
+        description=(
+            "Four days of talks, workshops and community in Pasadena: the main conference, "
+            "three co-located events, an expo hall of open-source projects and a game night. "
+            "*This is hallway's generated demo conference.*"
+        ),
+        time_zone="America/Los_Angeles",
+        start_date=FIRST_DAY,
+        end_date=FIRST_DAY + dt.timedelta(days=3),
+        website="https://pose.example.org/",
+        venue_name="Pasadena Convention Center (demo)",
+        venue_address="300 E Green St, Pasadena, CA",
+        colour="#1f5f8b",
+    )
+    subs = {
+        key: Event.objects.create(
+            uuid=stable_uuid("event", slug),
+            slug=slug,
+            parent=umbrella,
+            name=name,
+            short_name=short,
+            description=desc,
+            time_zone=umbrella.time_zone,
+            start_date=FIRST_DAY + dt.timedelta(days=d0),
+            end_date=FIRST_DAY + dt.timedelta(days=d1),
+            colour=colour,
+            position=i + 1,
+        )
+        for i, (key, slug, name, short, desc, d0, d1, colour) in enumerate(
+            [
+                (
+                    "kcd",
+                    "kcd-pasadena",
+                    "Kubernetes Community Day Pasadena",
+                    "KCD",
+                    "A day of cloud-native talks by and for the Kubernetes community.",
+                    0,
+                    0,
+                    "#326ce5",
+                ),
+                (
+                    "dod",
+                    "devopsdays-la",
+                    "DevOpsDays LA",
+                    "DevOpsDays",
+                    "Two days of DevOps culture, tooling and open spaces.",
+                    0,
+                    1,
+                    "#7a3e9d",
+                ),
+                (
+                    "emb",
+                    "embedded-linux",
+                    "Embedded Linux Workshops",
+                    "Embedded",
+                    "Hands-on labs with real boards: Yocto, Zephyr and real-time Linux.",
+                    1,
+                    3,
+                    "#b35c00",
+                ),
+            ]
+        )
+    }
+    org_user = _organiser(umbrella)
+    rooms = _rooms(umbrella)
+    types = _session_types(umbrella)
+    tracks = {
+        None: [
+            _track(umbrella, t, c)
+            for t, c in [
+                ("Linux Kernel", "#d62728"),
+                ("Security", "#9467bd"),
+                ("Databases", "#17becf"),
+                ("Community", "#ff7f0e"),
+                ("Open Data", "#7f7f7f"),
+                ("Observability", "#2ca02c"),
+                ("Cloud Native", "#1f77b4"),
+            ]
+        ],
+        "kcd": [_track(subs["kcd"], "Kubernetes", "#0b3d91")],
+        "dod": [_track(subs["dod"], "DevOps", "#e377c2")],
+        "emb": [_track(subs["emb"], "Embedded", "#8c564b")],
+    }
+    speakers = _speakers(umbrella, rng, 190)
+    sessions = _sessions(umbrella, subs, types, tracks, speakers, rng)
+    _schedule(umbrella, rooms, sessions, rng)
+    _resources(umbrella, subs, sessions, rng)
+    _exhibitors(umbrella, rng)
+    _favourites(umbrella, sessions, rng, n_attendees)
+    release_schedule(umbrella, "1.0", by=org_user, comment="First public programme.")
+    return umbrella
+
+
+def _organiser(umbrella: Event):
+    user_model = get_user_model()
+    user, _ = user_model.objects.get_or_create(
+        username=ORGANISER_USERNAME, defaults={"email": "organiser@example.org", "is_staff": True}
+    )
+    user.is_staff = True
+    user.set_password(ORGANISER_PASSWORD)
+    user.save()
+    EventRole.objects.create(event=umbrella, user=user, role=EventRole.ORGANISER)
+    return user
+
+
+def _rooms(umbrella: Event) -> list[Room]:
+    specs = [
+        (
+            "Ballroom ABCD",
+            2500,
+            ["plenary", "projector", "recorded", "streamed", "captioning", "wheelchair"],
+            "Level 1",
+        ),
+        ("Ballroom E", 600, ["projector", "recorded", "streamed", "wheelchair"], "Level 1"),
+        ("Ballroom F", 600, ["projector", "recorded", "streamed", "wheelchair"], "Level 1"),
+        ("Ballroom G", 400, ["projector", "recorded", "wheelchair"], "Level 1"),
+        ("Ballroom H", 400, ["projector", "recorded", "wheelchair"], "Level 1"),
+        ("Room 101", 220, ["projector", "recorded", "wheelchair"], "Level 1"),
+        ("Room 103", 200, ["projector", "recorded", "wheelchair"], "Level 1"),
+        ("Room 104", 150, ["projector", "recorded"], "Level 1"),
+        ("Room 105", 150, ["projector", "recorded"], "Level 1"),
+        ("Room 106", 120, ["projector"], "Level 1"),
+        ("Room 107", 100, ["projector"], "Level 1"),
+        ("Room 201", 80, ["projector"], "Level 2"),
+        ("Room 202", 80, ["projector"], "Level 2"),
+        ("Lab 211", 40, ["lab", "projector"], "Level 2"),
+        ("Lab 212", 40, ["lab", "projector"], "Level 2"),
+        ("Lab 213", 30, ["lab", "projector"], "Level 2"),
+        ("Lab 214", 30, ["lab", "projector"], "Level 2"),
+        ("Exhibit Hall", 3000, ["wheelchair"], "Level 0"),
+    ]
+    return [
+        Room.objects.create(
+            uuid=stable_uuid("room", name),
+            event=umbrella,
+            name=name,
+            capacity=cap,
+            features=features,
+            floor=floor,
+            position=i,
+            stream_url=(f"https://stream.example.org/{i}" if "streamed" in features else ""),
+            accessibility_notes=(
+                "Step-free access; reserved seating at the front."
+                if "wheelchair" in features
+                else "Access by stairs or the lift at the east end."
+            ),
+        )
+        for i, (name, cap, features, floor) in enumerate(specs)
+    ]
+
+
+def _track(event: Event, name: str, colour: str) -> Track:
+    return Track.objects.create(
+        uuid=stable_uuid("track", event.slug, name), event=event, name=name, colour=colour
+    )
+
+
+def _session_types(umbrella: Event) -> dict[str, SessionType]:
+    specs = {
+        "keynote": ("Keynote", 50, True, []),
+        "talk": ("Talk", 45, False, ["projector"]),
+        "workshop": ("Workshop", 90, False, ["lab"]),
+        "lightning": ("Lightning talks", 60, False, ["projector"]),
+        "bof": ("BoF", 60, False, []),
+        "panel": ("Panel", 45, False, ["projector"]),
+        "social": ("Social", 180, False, []),
+        "expo": ("Expo hours", 420, False, []),
+        "ctf": ("Capture the flag", 240, False, []),
+        "meetup": ("Meetup", 60, False, []),
+    }
+    return {
+        key: SessionType.objects.create(
+            uuid=stable_uuid("type", key),
+            event=umbrella,
+            name=name,
+            default_duration=minutes,
+            is_plenary=plenary,
+            required_features=features,
+        )
+        for key, (name, minutes, plenary, features) in specs.items()
+    }
+
+
+def _speakers(umbrella: Event, rng: random.Random, n: int) -> list[Speaker]:
+    names: set[str] = set()
+    while len(names) < n:
+        names.add(f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}")
+    speakers = []
+    for i, name in enumerate(sorted(names)):
+        handle = name.lower().replace(" ", "")
+        speakers.append(
+            Speaker(
+                uuid=stable_uuid("speaker", name),
+                event=umbrella,
+                name=name,
+                slug=handle,
+                bio=(
+                    f"{name.split()[0]} works on {rng.choice(list(TOPICS))} "
+                    f"{rng.choice(['tooling', 'infrastructure', 'community', 'research'])} "
+                    f"and has contributed to open source for {rng.randint(2, 20)} years."
+                ),
+                links=[{"title": "Website", "url": f"https://{handle}.example.org/"}],
+                picture_url=f"https://avatars.example.org/{i}.png",
+            )
+        )
+    return Speaker.objects.bulk_create(speakers)
+
+
+@dataclasses.dataclass
+class _Plan:
+    session: Session
+    days: tuple[int, ...]
+    fixed: tuple[int, str, str] | None = None  # day, start, room name
+
+
+def _sessions(umbrella, subs, types, tracks, speakers, rng) -> list[_Plan]:
+    plans: list[_Plan] = []
+    pool = list(speakers)
+    rng.shuffle(pool)
+    repeaters = pool[:25]
+    rotation = itertools.cycle(pool)
+    counter = iter(range(10_000))
+
+    def new(
+        event,
+        kind,
+        title,
+        days,
+        *,
+        minutes=None,
+        track=None,
+        n_speakers=1,
+        fixed=None,
+        parts=1,
+        consecutive=True,
+        level="any",
+        abstract=None,
+    ):
+        session = Session.objects.create(
+            uuid=stable_uuid("session", next(counter)),
+            event=event,
+            state=Session.CONFIRMED,
+            title=title,
+            abstract=abstract or " ".join(rng.sample(ABSTRACT_BITS, 2)),
+            description="\n\n".join(rng.sample(DESCRIPTION_BITS, 3)),
+            duration=minutes or types[kind].default_duration,
+            parts=parts,
+            parts_consecutive=consecutive,
+            session_type=types[kind],
+            track=track,
+            level=level,
+            do_not_record=rng.random() < 0.08,
+            language="es" if rng.random() < 0.03 else "en",
+        )
+        chosen = []
+        for _ in range(n_speakers):
+            # Everyone speaks at least once; a few regulars speak several times.
+            speaker = rng.choice(repeaters) if rng.random() < 0.15 else next(rotation)
+            if speaker not in chosen:
+                chosen.append(speaker)
+        SessionSpeaker.objects.bulk_create(
+            SessionSpeaker(session=session, speaker=s, position=i) for i, s in enumerate(chosen)
+        )
+        plans.append(_Plan(session, days, fixed))
+        return session
+
+    used_titles: set[str] = set()
+
+    def title_for(track_name: str) -> str:
+        while True:
+            topic = rng.choice(TOPICS[track_name])
+            shape = rng.choice(TITLE_SHAPES)
+            title = shape.format(
+                topic=topic, Topic=topic[0].upper() + topic[1:], n=rng.randint(2, 9)
+            )
+            if title not in used_titles:
+                used_titles.add(title)
+                return title
+
+    for day, label in [(1, "Opening keynote"), (2, "Saturday keynote"), (3, "Closing keynote")]:
+        new(
+            umbrella,
+            "keynote",
+            f"{label}: {title_for(rng.choice(list(TOPICS)))}",
+            (day,),
+            fixed=(day, "09:30", "Ballroom ABCD"),
+        )
+    new(
+        subs["kcd"],
+        "keynote",
+        "KCD welcome and keynote: the state of Kubernetes",
+        (0,),
+        minutes=45,
+        track=tracks["kcd"][0],
+        fixed=(0, "09:30", "Ballroom E"),
+    )
+    for day in (1, 2, 3):
+        end = "15:00" if day == 3 else "18:00"
+        minutes = int((at(day, end) - at(day, "10:30")).total_seconds() // 60)
+        new(
+            umbrella,
+            "expo",
+            f"Expo hall open ({['Thu', 'Fri', 'Sat', 'Sun'][day]})",
+            (day,),
+            minutes=minutes,
+            n_speakers=0,
+            fixed=(day, "10:30", "Exhibit Hall"),
+        )
+    new(
+        umbrella,
+        "social",
+        "Game night",
+        (2,),
+        minutes=180,
+        n_speakers=0,
+        fixed=(2, "19:00", "Exhibit Hall"),
+        abstract="Board games, retro consoles and a pinball corner. Snacks provided.",
+    )
+    new(
+        umbrella,
+        "ctf",
+        "Capture the flag: open round",
+        (2,),
+        minutes=240,
+        n_speakers=2,
+        fixed=(2, "10:45", "Room 202"),
+    )
+    new(
+        umbrella,
+        "lightning",
+        "Lightning talks",
+        (2,),
+        minutes=60,
+        n_speakers=6,
+        fixed=(2, "16:30", "Ballroom E"),
+    )
+
+    main_tracks = tracks[None]
+    for i in range(150):
+        track = main_tracks[i % len(main_tracks)]
+        kind = "panel" if i % 17 == 0 else "talk"
+        new(
+            umbrella,
+            kind,
+            title_for(track.name),
+            (1, 2, 3),
+            track=track,
+            n_speakers=3 if kind == "panel" else rng.choice([1, 1, 1, 2]),
+            level=rng.choice(["any", "beginner", "intermediate", "advanced"]),
+        )
+    for _ in range(26):
+        new(
+            subs["kcd"],
+            "talk",
+            title_for("Kubernetes"),
+            (0,),
+            track=tracks["kcd"][0],
+            n_speakers=rng.choice([1, 1, 2]),
+        )
+    for _ in range(28):
+        kind = "panel" if rng.random() < 0.1 else "talk"
+        new(
+            subs["dod"],
+            kind,
+            title_for("DevOps"),
+            (0, 1),
+            track=tracks["dod"][0],
+            n_speakers=3 if kind == "panel" else 1,
+        )
+    for i in range(10):
+        topic = TOPICS["Embedded"][i % len(TOPICS["Embedded"])]
+        new(
+            subs["emb"],
+            "workshop",
+            f"Hands-on {topic} {['I', 'II', 'III', 'IV', 'V'][i // 2]}: "
+            f"{['a two-part lab', 'a two-day series'][i % 2]}",
+            (1, 2, 3),
+            track=tracks["emb"][0],
+            parts=2,
+            consecutive=i % 2 == 0,
+            n_speakers=rng.choice([1, 2]),
+            level="intermediate",
+        )
+    bof_topics = sorted({t for topics in TOPICS.values() for t in topics})
+    for topic in rng.sample(bof_topics, 22):
+        new(umbrella, "bof", f"BoF: {topic}", (0, 1, 2))
+    for group in ["PostgreSQL", "Rust", "Python", "Go", "Lisp", "Home lab"]:
+        new(umbrella, "meetup", f"{group} users meetup", (0, 1), n_speakers=1)
+    return plans
+
+
+TALK_STARTS = ["10:45", "11:45", "13:30", "14:30", "15:30", "16:30"]
+WORKSHOP_STARTS = ["10:45", "13:30", "15:30"]
+EVENING_STARTS = ["18:30", "19:30", "20:30"]
+
+
+def _schedule(umbrella: Event, rooms: list[Room], plans: list[_Plan], rng) -> None:
+    """Place every session without a hard conflict: fixed ones first, then the longest."""
+    wip = wip_schedule(umbrella)
+    by_name = {r.name: r for r in rooms}
+    busy_room: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {r.pk: [] for r in rooms}
+    busy_speaker: dict[int, list[tuple[dt.datetime, dt.datetime]]] = {}
+    slots: list[Slot] = []
+
+    def free(intervals, start, end):
+        return all(end <= s or start >= e for s, e in intervals)
+
+    def speaker_ids(session):
+        return [link.speaker_id for link in session.speaker_links.all()]
+
+    def pin(session, room, start):
+        end = start + dt.timedelta(minutes=session.duration)
+        busy_room[room.pk].append((start, end))
+        for sid in speaker_ids(session):
+            busy_speaker.setdefault(sid, []).append((start, end))
+        slots.append(
+            Slot(schedule=wip, session=session, room=room, start=start, end=end, pinned=True)
+        )
+
+    for plan in [p for p in plans if p.fixed]:
+        day, start, room = plan.fixed
+        pin(plan.session, by_name[room], at(day, start))
+
+    loose = [p for p in plans if not p.fixed]
+    # Back-to-back workshops are the hardest to fit, then the longest sessions.
+    loose.sort(
+        key=lambda p: (
+            -(p.session.parts > 1 and p.session.parts_consecutive),
+            -(p.session.duration * p.session.parts),
+        )
+    )
+    for plan in loose:
+        session = plan.session
+        kind = session.session_type.name
+        needs = session.all_required_features
+        candidates = [
+            r
+            for r in rooms
+            if needs <= set(r.features) and r.name != "Exhibit Hall" and "plenary" not in r.features
+        ]
+        if kind in ("BoF", "Meetup"):
+            starts = EVENING_STARTS
+            candidates = [r for r in candidates if r.capacity <= 220]
+        elif kind == "Workshop" and session.parts_consecutive:
+            starts = TALK_STARTS[:3]
+        elif kind == "Workshop":
+            starts = WORKSHOP_STARTS
+        else:
+            starts = TALK_STARTS
+        options = [(d, s, r) for d in plan.days for s in starts for r in candidates]
+        rng.shuffle(options)
+        ids = speaker_ids(session)
+        for day, start, room in options:
+            if session.parts > 1 and not session.parts_consecutive:
+                # A series: one part a day in the same room and time, on consecutive days.
+                if day + session.parts - 1 > max(plan.days):
+                    continue
+                spans = [
+                    (
+                        at(day + k, start),
+                        at(day + k, start) + dt.timedelta(minutes=session.duration),
+                    )
+                    for k in range(session.parts)
+                ]
+            elif session.parts > 1:
+                # Back to back: parts start two talk slots apart (lunch may fall between) and
+                # the room is held for the whole block, as the scheduler's period model does.
+                i = TALK_STARTS.index(start)
+                if i + 2 * session.parts - 1 >= len(TALK_STARTS):
+                    continue
+                spans = [
+                    (
+                        at(day, TALK_STARTS[i + 2 * k]),
+                        at(day, TALK_STARTS[i + 2 * k]) + dt.timedelta(minutes=session.duration),
+                    )
+                    for k in range(session.parts)
+                ]
+                reserve = (
+                    spans[0][0],
+                    at(day, TALK_STARTS[i + 2 * session.parts - 1]) + dt.timedelta(minutes=60),
+                )
+            else:
+                s0 = at(day, start)
+                spans = [(s0, s0 + dt.timedelta(minutes=session.duration))]
+            if spans[-1][1] > at(
+                spans[-1][0].astimezone(TZ).date().toordinal() - FIRST_DAY.toordinal(), "22:30"
+            ):
+                continue
+            held = [reserve] if session.parts > 1 and session.parts_consecutive else spans
+            ok = all(free(busy_room[room.pk], s, e) for s, e in held) and all(
+                free(busy_speaker.get(sid, []), s, e) for sid in ids for s, e in held
+            )
+            if not ok:
+                continue
+            for s, e in held:
+                busy_room[room.pk].append((s, e))
+                for sid in ids:
+                    busy_speaker.setdefault(sid, []).append((s, e))
+            slots.extend(
+                Slot(schedule=wip, session=session, part=k, room=room, start=s, end=e)
+                for k, (s, e) in enumerate(spans, start=1)
+            )
+            break
+        else:
+            raise RuntimeError(f"demo generator could not place {session.title!r}")
+    for day in range(4):
+        slots.append(
+            Slot(schedule=wip, label="Lunch", start=at(day, "12:30"), end=at(day, "13:30"))
+        )
+    Slot.objects.bulk_create(slots)
+
+
+def _resources(umbrella, subs, plans, rng) -> None:
+    playlists = {
+        event.pk: Playlist.objects.create(
+            uuid=stable_uuid("playlist", event.slug),
+            event=event,
+            title=f"{event.name} recordings",
+            url=f"https://video.example.org/playlists/{event.slug}",
+        )
+        for event in [umbrella, *subs.values()]
+    }
+    resources = []
+    for plan in plans:
+        session = plan.session
+        if session.session_type.name not in ("Talk", "Keynote", "Panel") or rng.random() < 0.6:
+            continue
+        if not session.do_not_record:
+            resources.append(
+                Resource(
+                    session=session,
+                    kind=Resource.VIDEO,
+                    title="Recording",
+                    url=f"https://video.example.org/v/{session.uuid}",
+                    playlist=playlists[session.event_id],
+                )
+            )
+        resources.append(
+            Resource(
+                session=session,
+                kind=Resource.SLIDES,
+                title="Slides",
+                url=f"https://slides.example.org/{session.slug}.pdf",
+            )
+        )
+    Resource.objects.bulk_create(resources)
+
+
+def _exhibitors(umbrella: Event, rng: random.Random) -> None:
+    categories = [c for c, _ in Exhibitor.CATEGORIES]
+    names: set[str] = set()
+    while len(names) < 36:
+        names.add(f"{rng.choice(EXHIBITOR_WORDS)} {rng.choice(EXHIBITOR_SUFFIX)}")
+    exhibitors = Exhibitor.objects.bulk_create(
+        Exhibitor(
+            uuid=stable_uuid("exhibitor", name),
+            event=umbrella,
+            name=name,
+            slug=name.lower().replace(" ", "-"),
+            category=categories[i % len(categories)],
+            booth=f"{'ABCD'[i % 4]}{100 + i}",
+            url=f"https://{name.lower().replace(' ', '')}.example.org/",
+            description=f"{name} shows {rng.choice(ABSTRACT_BITS).lower()}",
+        )
+        for i, name in enumerate(sorted(names))
+    )
+    ExhibitorHours.objects.bulk_create(
+        ExhibitorHours(exhibitor=e, start=at(day, "10:30"), end=at(day, end))
+        for e in exhibitors
+        for day, end in [(1, "18:00"), (2, "18:00"), (3, "15:00")]
+    )
+
+
+def _favourites(umbrella: Event, plans: list[_Plan], rng: random.Random, n: int) -> None:
+    """Attendee interest with a long tail: a few talks draw crowds, most draw a room's worth."""
+    sessions = [
+        p.session for p in plans if p.session.session_type.name not in ("Expo hours", "Social")
+    ]
+    weights = [rng.paretovariate(1.3) for _ in sessions]
+    attendees = Attendee.objects.bulk_create(
+        Attendee(event=umbrella, token=stable_uuid("attendee", i)) for i in range(n)
+    )
+    favourites = []
+    for attendee in attendees:
+        picks = {s.pk: s for s in rng.choices(sessions, weights=weights, k=rng.randint(3, 14))}
+        favourites.extend(Favourite(attendee=attendee, session=s) for s in picks.values())
+    Favourite.objects.bulk_create(favourites, batch_size=2000)
