@@ -1,0 +1,10 @@
+from django.contrib import admin
+
+from hallway.agenda.models import Attendee
+from hallway.common.admin import EventScopedAdmin
+
+
+@admin.register(Attendee)
+class AttendeeAdmin(EventScopedAdmin):
+    list_display = ["__str__", "event", "created_at"]
+    readonly_fields = ["token"]

@@ -1,0 +1,104 @@
+"""Read-only queries behind the public pages.  Public pages read only the latest release."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from hallway.events.models import Event, Room, SessionType, Track
+from hallway.program.models import Session, SessionSpeaker
+from hallway.schedule.models import Schedule, Slot
+from hallway.schedule.services import latest_release
+
+# What the public may see: sessions on the programme, and those cancelled after publication
+# (shown as cancelled, so attendees are not left waiting at a door).
+PUBLIC_STATES = (*Session.SCHEDULABLE, Session.CANCELLED)
+
+
+def get_event(slug: str) -> Event:
+    return get_object_or_404(Event.objects.select_related("parent"), slug=slug)
+
+
+def get_umbrella(slug: str) -> Event:
+    event = get_event(slug)
+    if not event.is_umbrella:
+        raise Http404("Not an umbrella event.")
+    return event
+
+
+@dataclasses.dataclass(frozen=True)
+class Filters:
+    """What the attendee narrowed the programme to; empty tuples mean 'everything'."""
+
+    events: tuple[str, ...] = ()
+    tracks: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    rooms: tuple[str, ...] = ()
+
+    @classmethod
+    def from_query(cls, query) -> Filters:
+        def values(name: str) -> tuple[str, ...]:
+            return tuple(v for v in query.getlist(name) if v)
+
+        return cls(values("event"), values("track"), values("type"), values("room"))
+
+    def __bool__(self) -> bool:
+        return bool(self.events or self.tracks or self.types or self.rooms)
+
+    def apply(self, slots: QuerySet) -> QuerySet:
+        if self.events:
+            slots = slots.filter(session__event__slug__in=self.events)
+        if self.tracks:
+            slots = slots.filter(session__track__slug__in=self.tracks)
+        if self.types:
+            slots = slots.filter(session__session_type__slug__in=self.types)
+        if self.rooms:
+            slots = slots.filter(room__slug__in=self.rooms)
+        return slots
+
+
+def release_slots(event: Event, release: Schedule | None = None) -> QuerySet:
+    """Session slots of the latest release belonging to ``event`` (all sub-events for an
+    umbrella), with everything a programme page shows loaded in a fixed number of queries."""
+    release = release or latest_release(event)
+    if release is None:
+        return Slot.objects.none()
+    speakers = Prefetch(
+        "session__speaker_links",
+        queryset=SessionSpeaker.objects.select_related("speaker").order_by("position", "id"),
+    )
+    return (
+        release.slots.filter(
+            session__event_id__in=event.family_ids(), session__state__in=PUBLIC_STATES
+        )
+        .select_related("room", "session__event", "session__track", "session__session_type")
+        .prefetch_related(speakers)
+        .order_by("start", "room__position", "room__name")
+    )
+
+
+def break_slots(event: Event, release: Schedule | None = None) -> QuerySet:
+    release = release or latest_release(event)
+    if release is None:
+        return Slot.objects.none()
+    return release.slots.filter(session__isnull=True).select_related("room")
+
+
+def day_bounds(event: Event, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=event.tz)
+    return start, start + dt.timedelta(days=1)
+
+
+def filter_choices(event: Event) -> dict[str, QuerySet]:
+    umbrella = event.umbrella
+    family = event.family_ids()
+    return {
+        "events": umbrella.sub_events.all() if event.is_umbrella else Event.objects.none(),
+        "tracks": Track.objects.filter(Q(event_id__in=family) | Q(event=umbrella)).distinct(),
+        "types": SessionType.objects.filter(event_id__in=[umbrella.pk, *family]).distinct(),
+        "rooms": Room.objects.filter(event=umbrella),
+    }

@@ -1,0 +1,251 @@
+"""Public programme pages: server-rendered, usable without JavaScript, reading the latest
+release only.  Every page renders in its event's time zone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from itertools import groupby
+
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_safe
+
+from hallway.agenda import selectors
+from hallway.agenda.grid import build_grid
+from hallway.events.models import Event, Room
+from hallway.program.models import Exhibitor, Session, SessionSpeaker, Speaker
+from hallway.schedule.services import latest_release
+
+# Sessions this long (expo hours, all-day hackrooms) are listed above the grid, not in it.
+ALL_DAY = dt.timedelta(hours=4)
+
+
+def _render(request, template: str, event: Event, **context):
+    """Render a public page in the event's time zone (and only that page)."""
+    with timezone.override(event.tz):
+        base = {"event": event, "umbrella": event.umbrella, "release": latest_release(event)}
+        return render(request, template, {**base, **context})
+
+
+@require_safe
+def index(request):
+    umbrellas = Event.objects.filter(parent=None).order_by("-start_date")
+    if len(umbrellas) == 1:
+        return redirect("agenda:event", event=umbrellas[0].slug)
+    return render(request, "agenda/index.html", {"umbrellas": umbrellas})
+
+
+@require_safe
+def event_home(request, event: str):
+    event = selectors.get_event(event)
+    release = latest_release(event)
+    slots = selectors.release_slots(event, release)
+    counts = {
+        "sessions": slots.values("session").distinct().count(),
+        "speakers": Speaker.objects.filter(sessions__slots__in=slots).distinct().count(),
+        "rooms": slots.values("room").distinct().count(),
+    }
+    sub_events = []
+    if event.is_umbrella:
+        sub_events = event.sub_events.annotate(
+            n=Count(
+                "sessions",
+                filter=Q(sessions__slots__schedule=release)
+                & Q(sessions__state__in=Session.SCHEDULABLE),
+                distinct=True,
+            )
+        )
+    return _render(
+        request, "agenda/event.html", event, counts=counts, sub_events=sub_events, days=event.days
+    )
+
+
+def _day_from(event: Event, raw: str | None) -> dt.date:
+    days = event.days
+    if not raw:
+        today = timezone.localdate(timezone=event.tz)
+        return today if today in days else days[0]
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise Http404("Not a date.") from None
+    if day not in days:
+        raise Http404("The event does not run on that day.")
+    return day
+
+
+@require_safe
+def programme_grid(request, event: str, day: str | None = None):
+    event = selectors.get_event(event)
+    day = _day_from(event, day)
+    filters = selectors.Filters.from_query(request.GET)
+    start, end = selectors.day_bounds(event, day)
+    slots = list(
+        filters.apply(selectors.release_slots(event)).filter(start__gte=start, start__lt=end)
+    )
+    all_day = [s for s in slots if s.end - s.start >= ALL_DAY]
+    in_grid = [s for s in slots if s.end - s.start < ALL_DAY]
+    breaks = selectors.break_slots(event).filter(start__gte=start, start__lt=end)
+    rooms = Room.objects.filter(event=event.umbrella)
+    grid = build_grid(in_grid, breaks, rooms, event.tz)
+    by_time = [
+        (moment, list(group))
+        for moment, group in groupby(
+            sorted(grid.cells, key=lambda c: (c.local_start, c.column or 0)),
+            key=lambda c: c.local_start,
+        )
+    ]
+    return _render(
+        request,
+        "agenda/grid.html",
+        event,
+        day=day,
+        days=event.days,
+        grid=grid,
+        all_day=all_day,
+        by_time=by_time,
+        filters=filters,
+        choices=selectors.filter_choices(event),
+        query=request.GET.urlencode(),
+    )
+
+
+@require_safe
+def programme_list(request, event: str):
+    event = selectors.get_event(event)
+    filters = selectors.Filters.from_query(request.GET)
+    slots = list(filters.apply(selectors.release_slots(event)))
+    tz = event.tz
+    days = [
+        (day, [(moment, list(g)) for moment, g in groupby(day_slots, key=lambda s: s.start)])
+        for day, day_slots in groupby(slots, key=lambda s: s.start.astimezone(tz).date())
+    ]
+    return _render(
+        request,
+        "agenda/list.html",
+        event,
+        programme=days,
+        filters=filters,
+        choices=selectors.filter_choices(event),
+        query=request.GET.urlencode(),
+    )
+
+
+@require_safe
+def session_detail(request, event: str, session: str):
+    umbrella = selectors.get_umbrella(event)
+    session = get_object_or_404(
+        Session.objects.select_related("event", "track", "session_type").prefetch_related(
+            Prefetch(
+                "speaker_links",
+                queryset=SessionSpeaker.objects.select_related("speaker"),
+            ),
+            "resources",
+        ),
+        umbrella=umbrella,
+        slug=session,
+        state__in=selectors.PUBLIC_STATES,
+    )
+    release = latest_release(umbrella)
+    slots = (
+        list(release.slots.filter(session=session).select_related("room").order_by("part"))
+        if release
+        else []
+    )
+    return _render(
+        request,
+        "agenda/session.html",
+        umbrella,
+        session=session,
+        slots=slots,
+        speakers=session.speaker_links.all(),
+    )
+
+
+@require_safe
+def speaker_list(request, event: str):
+    umbrella = selectors.get_umbrella(event)
+    slots = selectors.release_slots(umbrella)
+    speakers = (
+        Speaker.objects.filter(event=umbrella, sessions__slots__in=slots)
+        .distinct()
+        .order_by("name")
+    )
+    return _render(request, "agenda/speakers.html", umbrella, speakers=speakers)
+
+
+@require_safe
+def speaker_detail(request, event: str, speaker: str):
+    umbrella = selectors.get_umbrella(event)
+    speaker = get_object_or_404(Speaker, event=umbrella, slug=speaker)
+    slots = selectors.release_slots(umbrella).filter(session__speakers=speaker)
+    if not slots.exists():
+        raise Http404("This speaker has no session in the published programme.")
+    return _render(request, "agenda/speaker.html", umbrella, speaker=speaker, slots=slots)
+
+
+@require_safe
+def room_list(request, event: str):
+    umbrella = selectors.get_umbrella(event)
+    return _render(request, "agenda/rooms.html", umbrella, rooms=umbrella.rooms.all())
+
+
+@require_safe
+def room_detail(request, event: str, room: str):
+    umbrella = selectors.get_umbrella(event)
+    room = get_object_or_404(Room, event=umbrella, slug=room)
+    slots = selectors.release_slots(umbrella).filter(room=room)
+    tz = umbrella.tz
+    days = [
+        (day, list(group))
+        for day, group in groupby(slots, key=lambda s: s.start.astimezone(tz).date())
+    ]
+    return _render(request, "agenda/room.html", umbrella, room=room, days=days)
+
+
+@require_safe
+def room_now(request, event: str, room: str):
+    """Signage beside a room's door: what is on now and what comes next (refreshes itself)."""
+    umbrella = selectors.get_umbrella(event)
+    room = get_object_or_404(Room, event=umbrella, slug=room)
+    moment = timezone.now()
+    if request.GET.get("at"):
+        try:
+            moment = dt.datetime.fromisoformat(request.GET["at"])
+        except ValueError:
+            raise Http404("'at' must be an ISO 8601 time.") from None
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=umbrella.tz)
+    slots = selectors.release_slots(umbrella).filter(room=room, end__gt=moment)
+    current = next((s for s in slots if s.start <= moment), None)
+    today = moment.astimezone(umbrella.tz).date()
+    upcoming = [
+        (s, s.start.astimezone(umbrella.tz).date() != today) for s in slots if s.start > moment
+    ][:2]
+    return _render(
+        request,
+        "agenda/now.html",
+        umbrella,
+        room=room,
+        current=current,
+        upcoming=upcoming,
+        moment=moment,
+    )
+
+
+@require_safe
+def exhibitor_list(request, event: str):
+    umbrella = selectors.get_umbrella(event)
+    exhibitors = Exhibitor.objects.filter(event=umbrella).prefetch_related("hours")
+    categories = [
+        (label, [e for e in exhibitors if e.category == key]) for key, label in Exhibitor.CATEGORIES
+    ]
+    return _render(
+        request,
+        "agenda/exhibitors.html",
+        umbrella,
+        categories=[c for c in categories if c[1]],
+        total=len(exhibitors),
+    )
