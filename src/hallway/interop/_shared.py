@@ -1,0 +1,235 @@
+"""Small helpers shared by the format modules: time parsing, day grouping, id allocation.
+
+Kept private: the public surface is :mod:`hallway.interop`.  Everything here is about the
+frab family's conventions (``HH:MM`` durations, sessions grouped by conference day) that
+several readers and writers need to agree on, so a round trip gives back what went in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .errors import FormatError, decode_utf8
+from .model import Day, Programme, Session
+
+_DURATION = re.compile(r"^\s*(?:(\d+):)?(\d{1,3}):(\d{2})(?::(\d{2}))?\s*$")
+_ISO_DURATION = re.compile(
+    r"^P(?:(?P<d>\d+)D)?(?:T(?:(?P<h>\d+)H)?(?:(?P<m>\d+)M)?(?:(?P<s>\d+)S)?)?$"
+)
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def zone(name: str, *, format: str, location: str | None = None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise FormatError(f"unknown time zone {name!r}", location, format=format) from None
+
+
+def parse_duration(text: str, *, format: str, location: str | None) -> timedelta:
+    """``HH:MM``, ``HH:MM:SS``, ``D:HH:MM`` (pentabarf) or ISO 8601 ``PT1H30M``."""
+    text = (text or "").strip()
+    if m := _ISO_DURATION.match(text):
+        if text not in ("P", "PT"):
+            parts = {k: int(v) for k, v in m.groupdict(default="0").items()}
+            return timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"],
+                             seconds=parts["s"])
+    if m := _DURATION.match(text):
+        days, hours, minutes, seconds = (int(g) if g else 0 for g in m.groups())
+        if m.group(4) is None and m.group(1) is not None:
+            # "1:00:30" is ambiguous; pentabarf wrote H:MM:SS, so read it that way.
+            days, hours, minutes, seconds = 0, days, hours, minutes
+        return timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
+    raise FormatError(f"invalid duration {text!r} (expected HH:MM)", location, format=format)
+
+
+def format_duration(value: timedelta, *, seconds: bool = False) -> str:
+    total = int(value.total_seconds())
+    if total < 0:
+        raise ValueError(f"negative duration {value}")
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if seconds and secs:
+        return f"{hours:02d}:{minutes:02d}:{secs:02d}"
+    return f"{hours:02d}:{minutes:02d}"
+
+
+def parse_datetime(text: str, tz: ZoneInfo, *, format: str, location: str | None) -> datetime:
+    """ISO 8601 date-time; a value without offset is read as wall-clock time in ``tz``."""
+    try:
+        value = datetime.fromisoformat((text or "").strip())
+    except ValueError:
+        raise FormatError(f"invalid date-time {text!r}", location, format=format) from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=tz)
+
+
+def parse_date(text: str, *, format: str, location: str | None) -> date:
+    text = (text or "").strip()
+    try:
+        return date.fromisoformat(text[:10])
+    except ValueError:
+        raise FormatError(f"invalid date {text!r}", location, format=format) from None
+
+
+def parse_time(text: str, *, format: str, location: str | None) -> time:
+    try:
+        return time.fromisoformat((text or "").strip())
+    except ValueError:
+        raise FormatError(f"invalid time {text!r} (expected HH:MM)", location,
+                          format=format) from None
+
+
+def xml_text(value: str) -> str:
+    """Drop the control characters XML 1.0 cannot carry (they can arrive from JSON)."""
+    return _XML_ILLEGAL.sub("", value)
+
+
+def group_by_day(programme: Programme) -> list[tuple[Day, list[Session]]]:
+    """Sessions grouped into the programme's days, every day given a start and an end.
+
+    A session belongs to the day whose ``start``–``end`` range holds it (days may run past
+    midnight), else to the day of its local date; days are made up where none fit.
+    Returned days are fresh objects indexed 1…n, the programme is not modified.
+    """
+    tz = ZoneInfo(programme.time_zone)
+    days = sorted(programme.days, key=lambda d: d.date)
+    by_date = {d.date: d for d in days}
+    buckets: dict[date, list[Session]] = defaultdict(list)
+    for session in sorted(programme.sessions,
+                          key=lambda s: (s.start, s.room.name if s.room else "", s.title)):
+        day = next((d for d in days if d.start and d.end and d.start <= session.start < d.end),
+                   None)
+        if day is None:
+            local = session.start.astimezone(tz).date()
+            day = by_date.get(local)
+            if day is None:
+                day = by_date[local] = Day(index=0, date=local)
+                days.append(day)
+        buckets[day.date].append(session)
+    result = []
+    for index, day in enumerate(sorted(days, key=lambda d: d.date), start=1):
+        sessions = buckets.get(day.date, [])
+        start, end = day.start, day.end
+        if start is None:
+            start = min([datetime.combine(day.date, time(), tz)] + [s.start for s in sessions])
+        if end is None:
+            end = max([datetime.combine(day.date + timedelta(days=1), time(), tz)]
+                      + [s.end for s in sessions])
+        result.append((Day(index=index, date=day.date, start=start, end=end), sessions))
+    return result
+
+
+def ignored_warning(ignored: dict[str, int]) -> list[str]:
+    """One warning naming the fields with content that the model has no place for."""
+    if not ignored:
+        return []
+    listed = ", ".join(f"{name} ×{count}" for name, count in sorted(ignored.items()))
+    return [f"not imported (no place for them in hallway's model): {listed}"]
+
+
+def dedupe_guids(programme: Programme) -> None:
+    """Give repeated session guids a derived successor (frab formats require uniqueness),
+    recording each change as a warning; the first occurrence keeps its guid."""
+    seen: set = set()
+    for index, session in enumerate(programme.sessions):
+        if session.guid in seen:
+            from .model import derive_uuid  # noqa: PLC0415 - keeps the import list short
+
+            new = derive_uuid("duplicate", session.guid, index)
+            programme.warnings.append(f"session {index} ({session.title!r}) repeats guid "
+                                      f"{session.guid}; it was given {new}")
+            session.guid = new
+        seen.add(session.guid)
+
+
+def allocate_ids(sessions: list[Session]) -> dict[int, int]:
+    """A positive, unique numeric id per session (frab needs one): keep the source's where
+    it is usable, give the others fresh numbers above the largest.  Keyed by ``id(session)``."""
+    taken: set[int] = set()
+    ids: dict[int, int] = {}
+    pending = []
+    for session in sessions:
+        local = session.local_id
+        if local is not None and local > 0 and local not in taken:
+            taken.add(local)
+            ids[id(session)] = local
+        else:
+            pending.append(session)
+    next_id = max(taken, default=0) + 1
+    for session in pending:
+        ids[id(session)] = next_id
+        next_id += 1
+    return ids
+
+
+def is_http_url(value: str | None) -> bool:
+    return bool(value) and re.match(r"^https?://\S+$", value) is not None
+
+
+def localise(value: datetime, tz: ZoneInfo) -> datetime:
+    return value.astimezone(tz)
+
+
+def load_json(data: bytes, *, format: str) -> object:
+    """Strict UTF-8 JSON, with line and column on syntax errors (truncation included)."""
+    import json  # noqa: PLC0415 - only the JSON formats need it
+
+    text = decode_utf8(data, format=format)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FormatError(f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}",
+                          format=format) from None
+    except RecursionError:
+        raise FormatError("JSON nested too deeply", format=format) from None
+
+
+class JsonPath:
+    """Typed access to parsed JSON that reports the JSON path of anything unexpected."""
+
+    def __init__(self, format: str) -> None:
+        self.format = format
+
+    def fail(self, message: str, path: str) -> FormatError:
+        return FormatError(message, path, format=self.format)
+
+    def obj(self, value: object, path: str) -> dict:
+        if not isinstance(value, dict):
+            raise self.fail(f"expected an object, found {_kind(value)}", path)
+        return value
+
+    def arr(self, value: object, path: str) -> list:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(f"expected an array, found {_kind(value)}", path)
+        return value
+
+    def text(self, parent: dict, key: str, path: str, *, required: bool = False) -> str:
+        value = parent.get(key)
+        if value is None:
+            if required:
+                raise self.fail(f"missing {key!r}", path)
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise self.fail(f"{key!r} should be a string, found {_kind(value)}", f"{path}.{key}")
+        return str(value).strip()
+
+    def integer(self, parent: dict, key: str, path: str) -> int | None:
+        value = parent.get(key)
+        if value is None or value == "":
+            return None
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            return int(value)
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(f"{key!r} should be an integer, found {_kind(value)}",
+                            f"{path}.{key}")
+        return value
+
+
+def _kind(value: object) -> str:
+    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
+            type(None): "null"}.get(type(value), type(value).__name__)

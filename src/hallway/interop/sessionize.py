@@ -1,0 +1,132 @@
+"""Sessionize's API "All" view (``/api/v2/{id}/view/All``): sessions, speakers, rooms,
+categories and custom questions, as exported by the many community events that plan with
+Sessionize and want a frab file for apps.
+
+Sessionize gives local times without a zone, so the caller should pass the event's
+``time_zone``; without one UTC is assumed and a warning recorded.  Categories whose title
+mentions "track" become tracks and "format"/"type" ones become session types.  Sessions
+without a time slot are not part of the programme yet and are skipped with a warning.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from . import _shared as sh
+from .errors import FormatError
+from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uuid
+
+FORMAT = "sessionize"
+
+
+def parse_sessionize_document(document: object, *, time_zone: str | None = None,
+                              title: str = "") -> Programme:
+    j = sh.JsonPath(FORMAT)
+    warnings: list[str] = []
+    try:
+        root = j.obj(document, "$")
+        for key in ("sessions", "speakers", "rooms"):
+            if not isinstance(root.get(key), list):
+                raise j.fail(f"a Sessionize 'All' export has a {key!r} array", "$")
+        if not time_zone:
+            warnings.append("$: Sessionize gives no time zone; times read as UTC")
+        tz_name = time_zone or "UTC"
+        tz = sh.zone(tz_name, format=FORMAT)
+        programme = Programme(title=title, time_zone=tz_name)
+        rooms: dict[str, Room] = {}
+        for i, item in enumerate(root["rooms"]):
+            item = j.obj(item, f"$.rooms[{i}]")
+            room = Room(name=j.text(item, "name", f"$.rooms[{i}]", required=True))
+            rooms[j.text(item, "id", f"$.rooms[{i}]")] = room
+            programme.rooms.append(room)
+        tracks: dict[str, Track] = {}
+        types: dict[str, str] = {}
+        for c, category in enumerate(j.arr(root.get("categories"), "$.categories")):
+            cpath = f"$.categories[{c}]"
+            category = j.obj(category, cpath)
+            kind = j.text(category, "title", cpath).lower()
+            for i, item in enumerate(j.arr(category.get("items"), f"{cpath}.items")):
+                item = j.obj(item, f"{cpath}.items[{i}]")
+                item_id = j.text(item, "id", f"{cpath}.items[{i}]")
+                name = j.text(item, "name", f"{cpath}.items[{i}]")
+                if "track" in kind or "topic" in kind:
+                    tracks[item_id] = Track(name=name)
+                    programme.tracks.append(tracks[item_id])
+                elif "format" in kind or "type" in kind:
+                    types[item_id] = name
+        persons: dict[str, Person] = {}
+        for i, item in enumerate(root["speakers"]):
+            path = f"$.speakers[{i}]"
+            item = j.obj(item, path)
+            speaker_id = j.text(item, "id", path, required=True)
+            try:
+                guid = uuid.UUID(speaker_id)
+            except ValueError:
+                guid = derive_uuid("sessionize", "speaker", speaker_id)
+            name = j.text(item, "fullName", path) or " ".join(
+                filter(None, (j.text(item, "firstName", path), j.text(item, "lastName", path))))
+            links = []
+            for k, link in enumerate(j.arr(item.get("links"), f"{path}.links")):
+                link = j.obj(link, f"{path}.links[{k}]")
+                links.append(Link(url=j.text(link, "url", f"{path}.links[{k}]", required=True),
+                                  title=j.text(link, "title", f"{path}.links[{k}]"),
+                                  type=j.text(link, "linkType", f"{path}.links[{k}]") or None))
+            person = Person(name=name, guid=guid, bio=j.text(item, "bio", path),
+                            avatar=j.text(item, "profilePicture", path) or None, links=links)
+            persons[speaker_id] = person
+            programme.persons.append(person)
+        dates = set()
+        for i, item in enumerate(root["sessions"]):
+            path = f"$.sessions[{i}]"
+            item = j.obj(item, path)
+            session_id = j.text(item, "id", path, required=True)
+            if not j.text(item, "startsAt", path) or not j.text(item, "endsAt", path):
+                warnings.append(f"{path}: session {session_id} has no time slot; skipped")
+                continue
+            start = sh.parse_datetime(item["startsAt"], tz, format=FORMAT,
+                                      location=f"{path}.startsAt")
+            end = sh.parse_datetime(item["endsAt"], tz, format=FORMAT, location=f"{path}.endsAt")
+            if end < start:
+                raise j.fail("session ends before it starts", path)
+            room_id = j.text(item, "roomId", path)
+            if room_id and room_id not in rooms:
+                raise j.fail(f"unknown roomId {room_id}", f"{path}.roomId")
+            category_ids = [str(x) for x in j.arr(item.get("categoryItems"),
+                                                  f"{path}.categoryItems")]
+            session = Session(
+                guid=derive_uuid("sessionize", "session", session_id),
+                local_id=int(session_id) if session_id.isdigit() else None,
+                title=j.text(item, "title", path, required=True),
+                start=start, duration=end - start,
+                room=rooms.get(room_id),
+                abstract=j.text(item, "description", path),
+                track=next((tracks[c] for c in category_ids if c in tracks), None),
+                type=next((types[c] for c in category_ids if c in types),
+                          "service" if item.get("isServiceSession") else ""),
+            )
+            for key, kind in (("recordingUrl", "media"), ("liveUrl", "web")):
+                if j.text(item, key, path):
+                    session.links.append(Link(url=item[key].strip(), title=key, type=kind))
+            for s, speaker in enumerate(j.arr(item.get("speakers"), f"{path}.speakers")):
+                speaker_key = speaker if isinstance(speaker, str) else (
+                    j.obj(speaker, f"{path}.speakers[{s}]").get("id"))
+                if str(speaker_key) not in persons:
+                    raise j.fail(f"unknown speaker {speaker_key}", f"{path}.speakers[{s}]")
+                session.persons.append(persons[str(speaker_key)])
+            programme.sessions.append(session)
+            dates.add(start.astimezone(tz).date())
+        programme.days = [Day(index=i, date=d) for i, d in enumerate(sorted(dates), start=1)]
+        if dates:
+            programme.start, programme.end = min(dates), max(dates)
+        programme.warnings = warnings
+        sh.dedupe_guids(programme)
+        return programme
+    except FormatError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        raise FormatError(f"unexpected content: {exc}", format=FORMAT) from exc
+
+
+def parse_sessionize(data: bytes, *, time_zone: str | None = None) -> Programme:
+    """Read a Sessionize "All" JSON export."""
+    return parse_sessionize_document(sh.load_json(data, format=FORMAT), time_zone=time_zone)

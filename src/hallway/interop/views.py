@@ -1,0 +1,151 @@
+"""Schedule exports over HTTP and the organiser's import page.
+
+Exports read the latest release only, so the release's identity is a perfect ETag: clients
+(Giggity, ConfClerk, calendar apps polling every few minutes) get a 304 until the programme
+changes, and the rendered bytes are cached under the same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django import forms
+from django.contrib import messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import quote_etag
+from django.views.decorators.http import require_safe
+
+from hallway import interop
+from hallway.agenda.selectors import get_event
+from hallway.common.permissions import can_manage
+from hallway.events.models import Event, Room, Track
+from hallway.interop.services import export_bytes, import_file, last_change
+from hallway.program.models import Session, Speaker
+from hallway.schedule.services import latest_release
+
+EXTENSIONS = {"xml": "frab-xml", "json": "frab-json", "ics": "ical", "csv": "csv"}
+
+
+@require_safe
+def export(request, event: str, extension: str):
+    event = get_event(event)
+    fmt = EXTENSIONS.get(extension)
+    if fmt is None:
+        raise Http404("Unknown export format.")
+    filters = _ical_filters(event, request.GET) if fmt == "ical" else {}
+    release = latest_release(event)
+    changed = last_change(event)
+    # Exports hold absolute links built from the request's host, so the host is part of
+    # the key: one allowed host's links must not be served to another.
+    base_url = request.build_absolute_uri("/")
+    key = ":".join(
+        [
+            "export",
+            str(event.uuid),
+            fmt,
+            str(release.uuid) if release else "none",
+            changed.isoformat() if changed else "",
+            base_url,
+            *(f"{k}={v}" for k, v in sorted(filters.items())),
+        ]
+    )
+    key = "export:" + hashlib.sha256(key.encode()).hexdigest()
+    etag = quote_etag(key.replace(":", "-"))
+    if etag in request.headers.get("If-None-Match", ""):
+        return HttpResponseNotModified(headers={"ETag": etag})
+    body = cache.get(key)
+    if body is None:
+        body = export_bytes(event, fmt, base_url=base_url, **filters)
+        cache.set(key, body, timeout=24 * 3600)
+    spec = interop.FORMATS[fmt]
+    response = HttpResponse(body, content_type=f"{spec.media_type}; charset=utf-8")
+    response["ETag"] = etag
+    response["Cache-Control"] = "public, max-age=300"
+    response["Content-Disposition"] = f'inline; filename="{event.slug}-schedule.{extension}"'
+    return response
+
+
+def _ical_filters(event: Event, query) -> dict:
+    """Calendar feeds for one track, room, speaker or session (by their public slugs)."""
+    umbrella = event.umbrella
+    filters = {}
+    if query.get("track"):
+        filters["track"] = get_object_or_404(
+            Track, event_id__in=event.family_ids(), slug=query["track"]
+        ).name
+    if query.get("room"):
+        filters["room"] = str(get_object_or_404(Room, event=umbrella, slug=query["room"]).uuid)
+    if query.get("speaker"):
+        filters["person"] = str(
+            get_object_or_404(Speaker, event=umbrella, slug=query["speaker"]).uuid
+        )
+    if query.get("session"):
+        filters["session"] = str(
+            get_object_or_404(Session, umbrella=umbrella, slug=query["session"]).uuid
+        )
+    return filters
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        help_text="frab/pentabarf XML, schedule.json, Sessionize, SCaLE signage JSON or iCalendar."
+    )
+    event = forms.SlugField(
+        help_text="Slug of the event to import into (created if it does not exist)."
+    )
+    format = forms.ChoiceField(
+        required=False,
+        choices=[("", "Detect from the content")]
+        + [(name, f.label) for name, f in interop.FORMATS.items() if f.can_parse],
+    )
+    release = forms.BooleanField(
+        required=False, initial=True, help_text="Publish the imported programme as a new release."
+    )
+
+
+@staff_member_required
+def import_page(request):
+    """Upload a schedule file into an event the organiser manages (or a new one, for admins)."""
+    report = None
+    form = ImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        slug = form.cleaned_data["event"]
+        target = Event.objects.filter(slug=slug).first()
+        if target is None and not request.user.is_superuser:
+            raise PermissionDenied("Only site administrators create new events.")
+        if target is not None and not can_manage(request.user, target):
+            raise PermissionDenied("You do not organise this event.")
+        upload = form.cleaned_data["file"]
+        from django.conf import settings
+
+        if upload.size > settings.HALLWAY_MAX_IMPORT_BYTES:
+            form.add_error(
+                "file", f"The file is larger than {settings.HALLWAY_MAX_IMPORT_BYTES:,} bytes."
+            )
+        else:
+            try:
+                report = import_file(
+                    upload.read(),
+                    slug,
+                    format=form.cleaned_data["format"] or None,
+                    release=form.cleaned_data["release"],
+                )
+            except interop.FormatError as exc:
+                form.add_error("file", f"Nothing was imported: {exc}")
+            except ValidationError as exc:
+                form.add_error("event", f"Nothing was imported: {'; '.join(exc.messages)}")
+            else:
+                messages.success(
+                    request, f"Imported into {report.event}: " + "; ".join(report.lines())
+                )
+                if "_view" in request.POST:
+                    return redirect("agenda:event", event=report.event.slug)
+    return render(
+        request,
+        "interop/import.html",
+        {"form": form, "report": report, "title": "Import a schedule"},
+    )

@@ -1,0 +1,139 @@
+"""Format details that the real files do not exercise, on small hand-written documents:
+Sessionize categories, schedule2 references, sniffing, CSV layout, export preconditions."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import uuid
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from hallway.interop import FORMATS, Programme, Room, Session, export, parse, sniff
+
+SESSIONIZE = {
+    "sessions": [
+        {"id": "101", "title": "Kubernetes for cats", "description": "Purr.",
+         "startsAt": "2024-04-20T09:00:00", "endsAt": "2024-04-20T09:45:00",
+         "isServiceSession": False, "speakers": ["5b0c6f0e-4b8e-4a1e-9d35-1a2b3c4d5e6f"],
+         "categoryItems": [11, 21], "roomId": 1, "recordingUrl": "https://video.example/101"},
+        {"id": "sv-1", "title": "Lunch", "startsAt": "2024-04-20T12:00:00",
+         "endsAt": "2024-04-20T13:00:00", "isServiceSession": True, "speakers": [],
+         "categoryItems": [], "roomId": 1},
+        {"id": "102", "title": "Not scheduled yet", "startsAt": None, "endsAt": None,
+         "speakers": [], "categoryItems": [], "roomId": None},
+    ],
+    "speakers": [{"id": "5b0c6f0e-4b8e-4a1e-9d35-1a2b3c4d5e6f", "firstName": "Ada",
+                  "lastName": "L.", "fullName": "Ada L.", "bio": "Counts.",
+                  "links": [{"title": "Blog", "url": "https://ada.example", "linkType": "Blog"}]}],
+    "categories": [
+        {"id": 1, "title": "Track", "items": [{"id": 11, "name": "Cloud"}]},
+        {"id": 2, "title": "Session format", "items": [{"id": 21, "name": "Lightning talk"}]},
+    ],
+    "rooms": [{"id": 1, "name": "Aula"}],
+    "questions": [],
+}
+
+
+def test_sessionize_categories_become_tracks_and_types() -> None:
+    programme = parse(json.dumps(SESSIONIZE).encode(), time_zone="Europe/Vienna")
+    talk, lunch = programme.sessions
+    assert talk.track.name == "Cloud" and talk.type == "Lightning talk"
+    assert talk.start == datetime(2024, 4, 20, 9, 0, tzinfo=ZoneInfo("Europe/Vienna"))
+    assert talk.duration == timedelta(minutes=45)
+    assert talk.persons[0].name == "Ada L." and talk.persons[0].bio == "Counts."
+    assert str(talk.persons[0].guid) == "5b0c6f0e-4b8e-4a1e-9d35-1a2b3c4d5e6f"
+    assert talk.links[0].url == "https://video.example/101"
+    assert lunch.type == "service" and lunch.local_id is None
+    assert any("102" in w and "no time slot" in w for w in programme.warnings)
+    # Re-importing gives the same guids.
+    again = parse(json.dumps(SESSIONIZE).encode(), time_zone="Europe/Vienna")
+    assert [s.guid for s in again.sessions] == [s.guid for s in programme.sessions]
+
+
+SCHEDULE2 = {
+    "schedule": {
+        "version": "1", "conference": {
+            "acronym": "tiny", "title": "Tiny", "time_zone_name": "Europe/Berlin",
+            "start": "2024-12-27", "end": "2024-12-27",
+            "tracks": [{"name": "Science", "slug": "science", "colors": {"light": "#00A356"}}],
+            "rooms": [{"name": "Saal 1", "guid": "ba692ba3-421b-5371-8309-60acc34a3c05",
+                       "capacity": 3025, "description": {"en": "Big hall"}}],
+            "days": [{"index": 1, "date": "2024-12-27", "start": "2024-12-27T09:00:00+01:00",
+                      "end": "2024-12-28T04:00:00+01:00"}]},
+        "events": [{"guid": "270fa44c-821a-577f-8ca3-33e8d4a8c2a7", "title": "Opening",
+                    "start": "2024-12-27T10:30:00+01:00", "end": "2024-12-27T11:00:00+01:00",
+                    "room": {"guid": "ba692ba3-421b-5371-8309-60acc34a3c05"},
+                    "track": {"slug": "science"}, "logo": {"url": "https://x.example/l.png"},
+                    "participants": [{"guid": "0c16ffaa-709d-599f-959f-9a38b911361a",
+                                      "name": "Gabriela", "role": "SPEAKER"}],
+                    "attachments": [{"type": "SLIDES", "url": "https://x.example/s.pdf"}]}],
+        "persons": [{"guid": "0c16ffaa-709d-599f-959f-9a38b911361a", "name": "Gabriela",
+                     "biography": "Hacker."}],
+    }
+}
+
+
+def test_schedule2_resolves_references() -> None:
+    data = json.dumps(SCHEDULE2).encode()
+    assert sniff(data) == "schedule2-json"
+    programme = parse(data)
+    (opening,) = programme.sessions
+    assert opening.room.name == "Saal 1" and opening.room.capacity == 3025
+    assert opening.room.description == "Big hall"
+    assert opening.track.name == "Science" and opening.track.color == "#00A356"
+    assert opening.duration == timedelta(minutes=30)
+    assert [(p.name, p.bio) for p in opening.persons] == [("Gabriela", "Hacker.")]
+    assert opening.attachments[0].type == "slides"
+    assert opening.logo == "https://x.example/l.png"
+
+
+def test_sniff_tells_the_json_formats_apart() -> None:
+    assert sniff(json.dumps(SESSIONIZE).encode()) == "sessionize"
+    assert sniff(b'\xef\xbb\xbf {"schedule": {"conference": {}}}') == "frab-json"
+    assert sniff(b'[{"Name": "x", "StartTime": "", "EndTime": ""}]') == "scale-signs"
+    assert sniff(b"  <?xml version='1.0'?><schedule/>") == "frab-xml"
+    assert sniff(b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n") == "ical"
+
+
+def _one_session_programme(**session_fields) -> Programme:
+    tz = ZoneInfo("Europe/Rome")
+    room = Room("Workshop 2")
+    fields = {"guid": uuid.uuid4(), "title": "CTF, \"all night\"",
+              "start": datetime(2026, 10, 2, 17, 0, tzinfo=tz),
+              "duration": timedelta(hours=15), "room": room} | session_fields
+    return Programme(title="Camp", time_zone="Europe/Rome", rooms=[room],
+                     sessions=[Session(**fields)])
+
+
+def test_csv_layout_and_sessions_past_midnight() -> None:
+    programme = _one_session_programme()
+    rows = list(csv.reader(io.StringIO(export(programme, "csv").decode("utf-8-sig"),
+                                       newline="")))
+    assert rows[0] == ["date", "start", "end", "room", "title", "speakers", "track", "type",
+                       "language", "url", "guid"]
+    assert rows[1][:5] == ["2026-10-02", "17:00", "2026-10-03 08:00", "Workshop 2",
+                           'CTF, "all night"']
+
+
+def test_export_refuses_naive_datetimes_and_bad_zones() -> None:
+    naive = _one_session_programme(start=datetime(2026, 10, 2, 17, 0))
+    with pytest.raises(ValueError, match="naive"):
+        export(naive, "frab-xml")
+    programme = _one_session_programme()
+    programme.time_zone = "Rome"
+    with pytest.raises(ValueError, match="IANA"):
+        export(programme, "ical")
+    with pytest.raises(ValueError, match="unknown export format"):
+        export(programme, "pdf")
+
+
+def test_registry() -> None:
+    assert FORMATS["frab-xml"].media_type == "application/vnd.c3voc.schedule+xml"
+    assert FORMATS["ical"].media_type == "text/calendar" and FORMATS["ical"].extension == "ics"
+    assert FORMATS["csv"].can_export and not FORMATS["csv"].can_parse
+    assert {n for n, f in FORMATS.items() if f.can_parse} == {
+        "frab-xml", "frab-json", "schedule2-json", "sessionize", "scale-signs", "ical"}
