@@ -1,0 +1,339 @@
+"""`solve`: the scheduler as a pure function from a problem (and optionally the previous
+schedule) to a valid schedule, with its objective, what moved and why, and timings.
+
+From scratch: construct a first valid schedule (greedy, CP-SAT as a fallback), anneal it until
+the time limit, then make each period's room choice optimal.  With `keep` (re-planning after a
+change): keep every session of the previous schedule that is still valid where it was, place the
+displaced and new sessions where they cost least (moving one other session out of the way when
+nothing is free), then anneal briefly over those sessions only: every kept session stays exactly
+where it was, so the fewest sessions move and no unaffected attendee's agenda changes.  With
+`allow_moves`, the short anneal may also move kept sessions, each at a charge of one unit per
+attendee whose agenda changes plus a fixed charge, so only moves worth more than the disruption
+happen (useful after new favourites, where nothing is displaced).
+
+Every returned schedule has been checked against all hard constraints by `verify`; if no valid
+schedule is found an `InfeasibleError` carries the explanation.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from os import PathLike
+
+from . import anneal as sa
+from .check import violations
+from .construct import best_position, cp_sat, greedy
+from .explain import explain_infeasibility, static_reasons
+from .problem import Instance, compile_problem, load_problem, load_solution
+from .state import State, Weights, exact_missed
+
+SOLVER_NAME = "hallway"
+
+
+class InfeasibleError(Exception):
+    """No valid schedule exists (or none was found); `reasons` says which constraints conflict."""
+
+    def __init__(self, reasons: list[str]) -> None:
+        self.reasons = reasons or ["no valid schedule was found within the time limit, "
+                                   "and no conflict could be proven"]
+        super().__init__("; ".join(self.reasons))
+
+
+@dataclass(frozen=True)
+class Objective:
+    """The schedule's quality as the referee measures it (exact missed favourites)."""
+
+    missed_favourites: int
+    favourites: int
+    overflow_seats: float  # unsplit: show_up × interested vs capacity
+    track_clashes: int
+    cost: float  # weighted sum the search minimised (with the search's missed proxy)
+
+    @property
+    def missed_pct(self) -> float:
+        return 100 * self.missed_favourites / self.favourites if self.favourites else 0.0
+
+
+@dataclass(frozen=True)
+class Move:
+    """A session whose place differs from the previous schedule, and why."""
+
+    session: str
+    before: str | None  # "d1p3/r05", None for a new session
+    after: str | None  # None for a withdrawn session
+    reason: str
+
+    def __str__(self) -> str:
+        if self.after is None:
+            return f"{self.session} removed (was {self.before}): {self.reason}"
+        if self.before is None:
+            return f"{self.session} placed at {self.after}: {self.reason}"
+        return f"{self.session} moved {self.before} → {self.after}: {self.reason}"
+
+
+@dataclass
+class SolveResult:
+    """What `solve` returns: the schedule, how good it is, what moved, and how long it took."""
+
+    solution: dict  # hallway-scheduling-solution/1
+    objective: Objective
+    moves: list[Move] = field(default_factory=list)
+    first_valid_seconds: float = 0.0
+    seconds: float = 0.0
+    method: str = ""  # how the first valid schedule was found
+
+
+def solve(problem: dict | str | PathLike[str], *, time_limit: float = 60, seed: int = 0,
+          keep: dict | str | PathLike[str] | None = None, allow_moves: bool = False,
+          weights: Weights | None = None, on_progress: Callable[[dict], None] | None = None) -> SolveResult:
+    """Schedule `problem` (a dict or a path) within about `time_limit` seconds.
+
+    The first valid schedule is always completed, even if a tiny `time_limit` is exceeded.  The
+    search runs for wall-clock time, so results depend on the seed and on the machine's speed.
+
+    `keep` is a previous solution (dict or path): re-plan, moving only the sessions that no
+    longer fit (and at most one other session per displaced one); `allow_moves` lets the re-plan
+    also move kept sessions when that saves more than it disturbs.
+    `on_progress` receives dicts with at least `phase`, `elapsed` and the objective components.
+    Raises `ProblemError` for a malformed problem and `InfeasibleError` when there is no valid
+    schedule.
+    """
+    began = time.monotonic()
+    deadline = began + max(0.1, time_limit)
+    inst = compile_problem(load_problem(problem))
+    weights = weights or Weights()
+    reasons = static_reasons(inst)
+    if reasons:
+        raise InfeasibleError(reasons)
+
+    def report(phase: str, state: State, **extra: object) -> None:
+        if on_progress:
+            on_progress({"phase": phase, "elapsed": time.monotonic() - began,
+                         "cost": state.cost(), "missed": state.missed,
+                         "overflow": state.overflow, "track": state.track, **extra})
+
+    def relay(info: dict) -> None:
+        if on_progress:
+            on_progress({**info, "elapsed": time.monotonic() - began})
+
+    if keep is not None:
+        previous = load_solution(keep, "previous schedule")["assignments"]
+        state, reasons_for, method = _repair(inst, weights, previous, seed, deadline)
+        first_valid = time.monotonic() - began
+        report("valid", state, method=method)
+        kept = _kept_in_place(inst, state, previous)
+        improve_until = min(deadline, time.monotonic() + _replan_budget(inst))
+        if allow_moves:
+            penalty = _stability_charges(inst, previous, reasons_for)
+            best = sa.anneal(state, improve_until, seed, extra_cost=penalty, on_progress=relay,
+                             t_start=2.0)
+        else:
+            best = sa.anneal(state, improve_until, seed, frozen=kept, on_progress=relay)
+        sa.restore(state, best)
+        sa.reassign_rooms(state, frozen=_kept_in_place(inst, state, previous))
+        moves = _moves(inst, state, previous, reasons_for)
+    else:
+        state, method = _construct(inst, weights, seed, began, deadline)
+        first_valid = time.monotonic() - began
+        report("valid", state, method=method)
+        # leave a little time for the exact room assignment and the final checks
+        margin = min(2.0, 0.05 * time_limit + 0.02 * inst.n_sessions / 100)
+        best = sa.anneal(state, max(time.monotonic() + 0.05, deadline - margin), seed,
+                         on_progress=relay)
+        sa.restore(state, best)
+        sa.reassign_rooms(state)
+        moves = []
+    verify(inst, state)
+    seconds = time.monotonic() - began
+    report("done", state)
+    return SolveResult(
+        solution=state.solution(SOLVER_NAME, seconds),
+        objective=_objective(inst, state),
+        moves=moves, first_valid_seconds=first_valid, seconds=seconds, method=method)
+
+
+def _construct(inst: Instance, weights: Weights, seed: int, began: float,
+               deadline: float) -> tuple[State, str]:
+    budget = deadline - began
+    state = greedy(inst, weights, seed, began + 0.4 * budget)
+    if state is not None:
+        return state, "greedy"
+    found = cp_sat(inst, weights, seed, max(0.5, 0.6 * (deadline - time.monotonic())))
+    if isinstance(found, State):
+        return found, "cp-sat"
+    if found is False:
+        raise InfeasibleError(explain_infeasibility(inst, time_limit=min(10.0, budget)))
+    raise InfeasibleError([])
+
+
+def _replan_budget(inst: Instance) -> float:
+    """Seconds of annealing after a repair: re-planning should answer quickly."""
+    return 0.3 + inst.n_sessions / 4000
+
+
+def _position(inst: Instance, previous: dict, s: int) -> tuple[int, int] | None:
+    a = previous.get(inst.session_ids[s])
+    if a is None or a["period"] not in inst.period_ids or a["room"] not in inst.room_ids:
+        return None
+    return inst.period_ids.index(a["period"]), inst.room_ids.index(a["room"])
+
+
+def _why_not(inst: Instance, state: State, s: int, q: int, r: int) -> str:
+    """Why session s can no longer stay at (q, r)."""
+    span = inst.span(s, q)
+    if span is None:
+        return "its periods no longer fit in the day"
+    if inst.fixed[s] is not None and inst.fixed[s] != (q, r):
+        return "it is now fixed elsewhere"
+    if inst.room_away[r].intersection(span):
+        return f"room {inst.room_ids[r]} unavailable"
+    if not inst.requires[s] <= inst.room_features[r]:
+        missing = ", ".join(sorted(inst.requires[s] - inst.room_features[r]))
+        return f"room {inst.room_ids[r]} lacks {missing}"
+    for sp in inst.speakers[s]:
+        if inst.speaker_away[sp].intersection(span):
+            return f"speaker {inst.speaker_ids[sp]} unavailable"
+    if not inst.plenary[s] and inst.plenary_periods.intersection(span):
+        return "a plenary now runs then"
+    for p in span:
+        other = state.cell[p][r]
+        if other >= 0:
+            return f"its room is taken by {inst.session_ids[other]}"
+        for sp in inst.speakers[s]:
+            if state.speaker_busy[sp][p]:
+                return f"speaker {inst.speaker_ids[sp]} is in another session then"
+    return "it conflicts with the new constraints"
+
+
+def _repair(inst: Instance, weights: Weights, previous: dict, seed: int,
+            deadline: float) -> tuple[State, dict[int, str], str]:
+    """Keep what still fits; place the rest. Returns the state and a reason per moved session."""
+    rng = random.Random(seed)
+    state = State(inst, weights)
+    reasons: dict[int, str] = {}
+    # fixed sessions first so that a kept session never sits on a fixed one's place
+    order = sorted(range(inst.n_sessions), key=lambda s: (inst.fixed[s] is None, s))
+    for s in order:
+        pos = inst.fixed[s] or _position(inst, previous, s)
+        if pos is None:
+            reasons[s] = "its previous period or room no longer exists" \
+                if inst.session_ids[s] in previous else "new session"
+        elif state.fits(s, *pos):
+            state.place(s, *pos)
+        else:
+            reasons[s] = _why_not(inst, state, s, *pos)
+    displaced = sorted((s for s in reasons), key=lambda s: (len(inst.starts[s]), s))
+    for s in displaced:
+        pos = best_position(state, s, rng)
+        if pos is not None:
+            state.place(s, *pos)
+        elif not _eject_one(state, s, reasons, rng):
+            scratch, method = _construct(inst, weights, seed, time.monotonic(), deadline)
+            why = (f"re-planned from scratch: {inst.session_ids[s]} could not be placed "
+                   f"by moving one other session")
+            return scratch, {t: reasons.get(t, why) for t in range(inst.n_sessions)}, method
+    return state, reasons, "repair"
+
+
+def _eject_one(state: State, s: int, reasons: dict[int, str], rng: random.Random) -> bool:
+    """Place s where a movable session t sits, moving t to the best free position for it."""
+    inst = state.inst
+    best = None
+    for q, r in inst.starts[s]:
+        t = state.cell[q][r]
+        if t < 0 or inst.fixed[t] is not None or inst.plenary[t] or not state.fits(s, q, r, t):
+            continue
+        tq, tr = state.start[t], state.room[t]
+        state.remove(t)
+        if state.fits(s, q, r):
+            state.place(s, q, r)
+            pos = best_position(state, t, rng)
+            if pos is not None:
+                state.place(t, *pos)
+                cost = state.cost()
+                if best is None or cost < best[0]:
+                    best = (cost, q, r, t, pos)
+                state.remove(t)
+            state.remove(s)
+        state.place(t, tq, tr)
+    if best is None:
+        return False
+    _, q, r, t, pos = best
+    state.remove(t)
+    state.place(s, q, r)
+    state.place(t, *pos)
+    reasons.setdefault(t, f"made room for {inst.session_ids[s]}")
+    return True
+
+
+def _stability_charges(inst: Instance, previous: dict,
+                       reasons: dict[int, str]) -> Callable[[int, int, int], float]:
+    """Cost of a kept session leaving its previous place (for `allow_moves`): a fixed charge
+    plus half a missed favourite per attendee who starred it, so a kept session moves in time
+    only when that saves missed favourites for more than half of its audience; a room-only
+    change costs a little."""
+    before = {s: _position(inst, previous, s) for s in range(inst.n_sessions)
+              if s not in reasons}
+    time_charge = {s: 2.0 + 0.5 * len(inst.attendees[s]) for s in before}
+
+    def charge(s: int, q: int, r: int) -> float:
+        pos = before.get(s)
+        if pos is None:
+            return 0.0
+        if q != pos[0]:
+            return time_charge[s]
+        return 0.5 if r != pos[1] else 0.0
+
+    return charge
+
+
+def _kept_in_place(inst: Instance, state: State, previous: dict) -> set[int]:
+    return {s for s in range(inst.n_sessions)
+            if _position(inst, previous, s) == (state.start[s], state.room[s])}
+
+
+def _label(inst: Instance, q: int, r: int) -> str:
+    return f"{inst.period_ids[q]}/{inst.room_ids[r]}"
+
+
+def _moves(inst: Instance, state: State, previous: dict, reasons: dict[int, str]) -> list[Move]:
+    moves = []
+    known = set(inst.session_ids)
+    for sid, a in sorted(previous.items()):
+        if sid not in known:
+            moves.append(Move(sid, f"{a['period']}/{a['room']}", None,
+                              "no longer in the problem (withdrawn)"))
+    for s in range(inst.n_sessions):
+        pos = _position(inst, previous, s)
+        now = (state.start[s], state.room[s])
+        if pos == now:
+            continue
+        before = _label(inst, *pos) if pos else None
+        reason = reasons.get(s)
+        if reason is None:
+            reason = "room change to fit the audience" if pos and pos[0] == now[0] \
+                else "moved to reduce missed favourites"
+        moves.append(Move(inst.session_ids[s], before, _label(inst, *now), reason))
+    return moves
+
+
+def _objective(inst: Instance, state: State) -> Objective:
+    return Objective(
+        missed_favourites=exact_missed(inst, state.start),
+        favourites=sum(len(f) for f in inst.favourites),
+        # summed afresh: the running total carries floating-point drift from the search
+        overflow_seats=round(sum(state.overflow_of(s, state.room[s])
+                                 for s in range(inst.n_sessions)), 1),
+        track_clashes=state.track,
+        cost=state.cost(),
+    )
+
+
+def verify(inst: Instance, state: State) -> None:
+    """Raise RuntimeError if `state` breaks any hard constraint (checked from scratch)."""
+    broken = violations(inst, state.start, state.room)
+    if broken:
+        raise RuntimeError("internal error, invalid schedule: " + "; ".join(broken[:5]))
