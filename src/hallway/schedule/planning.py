@@ -1,0 +1,233 @@
+"""The bridge between the database and the pure scheduler (``hallway.solver``).
+
+``build_problem`` describes the umbrella's work-in-progress schedule as a
+``hallway-scheduling-problem/1``; ``apply_solution`` writes a solver's answer back into the work
+in progress.  Nothing here releases: an organiser reviews the diff and releases.
+
+The period grid is read off the work in progress: every distinct start time of a session slot of
+an hour or less is a period, ending at the next start or an hour later.  Slots that are pinned
+(keynotes, expo hours, the game night) stay where they are: on the grid they become fixed
+sessions, off it they make their room (or, for a plenary, every room) unavailable.  A series
+workshop (parts on different days) becomes one problem session per part, sharing speakers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections import defaultdict
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from hallway.agenda.models import Favourite
+from hallway.events.models import Event, Room
+from hallway.program.models import Session
+from hallway.schedule.models import Schedule, Slot
+from hallway.schedule.services import schedule_conflicts, wip_schedule
+
+PERIOD_MINUTES = 60
+DEFAULT_STARTS = [dt.time(h, m) for h, m in [(10, 0), (11, 0), (12, 0), (14, 0), (15, 0), (16, 0)]]
+
+
+@dataclasses.dataclass
+class Period:
+    id: str
+    day: int
+    start: dt.datetime
+    end: dt.datetime
+
+
+@dataclasses.dataclass
+class PlanningProblem:
+    """The problem dict and what its ids mean in the database."""
+
+    problem: dict
+    periods: list[Period]
+    rooms: dict[str, Room]
+    # problem session id -> (session, part numbers it covers)
+    sessions: dict[str, tuple[Session, list[int]]]
+    current: dict  # the WIP's placement as a hallway-scheduling-solution/1 (for --keep)
+
+
+def _periods(event: Event, wip: Schedule) -> list[Period]:
+    tz = event.tz
+    starts: dict[dt.date, set[dt.datetime]] = defaultdict(set)
+    for slot in wip.slots.filter(session__isnull=False).select_related("session"):
+        if (slot.end - slot.start) <= dt.timedelta(minutes=PERIOD_MINUTES):
+            starts[slot.start.astimezone(tz).date()].add(slot.start.astimezone(tz))
+    if not starts:
+        for day in event.days:
+            starts[day] = {dt.datetime.combine(day, t, tzinfo=tz) for t in DEFAULT_STARTS}
+    periods: list[Period] = []
+    for day_index, day in enumerate(event.days):
+        ordered = sorted(starts.get(day, ()))
+        for i, start in enumerate(ordered):
+            end = start + dt.timedelta(minutes=PERIOD_MINUTES)
+            if i + 1 < len(ordered):
+                end = min(end, ordered[i + 1])
+            periods.append(Period(f"d{day_index}p{i}", day_index, start, end))
+    return periods
+
+
+def _length(session: Session, parts: int) -> int:
+    gaps = 15 * (parts - 1)
+    return max(1, math.ceil((session.duration * parts + gaps) / PERIOD_MINUTES))
+
+
+def _unavailable(periods: list[Period], windows: list[tuple[dt.datetime, dt.datetime]]) -> set:
+    if not windows:
+        return set()
+    return {p.id for p in periods if not any(s <= p.start and p.end <= e for s, e in windows)}
+
+
+def build_problem(event: Event, *, show_up: float = 0.6) -> PlanningProblem:
+    umbrella = event.umbrella
+    wip = wip_schedule(umbrella)
+    periods = _periods(umbrella, wip)
+    period_at = {p.start: p for p in periods}
+    rooms = {
+        f"r{r.pk}": r
+        for r in Room.objects.filter(event=umbrella).prefetch_related("availabilities")
+    }
+    room_id = {r.pk: rid for rid, r in rooms.items()}
+    room_blocked: dict[str, set[str]] = {rid: set() for rid in rooms}
+
+    sessions = list(
+        Session.objects.filter(umbrella=umbrella, state__in=Session.SCHEDULABLE)
+        .select_related("session_type", "track")
+        .prefetch_related("speaker_links__speaker__availabilities")
+    )
+    slots_of: dict[int, list[Slot]] = defaultdict(list)
+    for slot in wip.slots.filter(session__isnull=False).order_by("part"):
+        slots_of[slot.session_id].append(slot)
+
+    problem_sessions: list[dict] = []
+    mapping: dict[str, tuple[Session, list[int]]] = {}
+    assignments: dict[str, dict] = {}
+    speakers: dict[str, set[str]] = {}
+
+    for session in sessions:
+        slots = slots_of.get(session.pk, [])
+        speaker_ids = []
+        for link in session.speaker_links.all():
+            sid = f"sp{link.speaker_id}"
+            speaker_ids.append(sid)
+            windows = [(a.start, a.end) for a in link.speaker.availabilities.all()]
+            speakers[sid] = _unavailable(periods, windows)
+        pinned_off_grid = any(s.pinned and s.start not in period_at for s in slots)
+        if pinned_off_grid:
+            for slot in slots:
+                overlapping = {p.id for p in periods if p.start < slot.end and slot.start < p.end}
+                targets = rooms if session.is_plenary else [room_id.get(slot.room_id)]
+                for rid in targets:
+                    if rid:
+                        room_blocked[rid] |= overlapping
+            continue
+        if session.parts > 1 and not session.parts_consecutive:
+            groups = [[k] for k in range(1, session.parts + 1)]
+        else:
+            groups = [list(range(1, session.parts + 1))]
+        for parts in groups:
+            pid = f"s{session.pk}" if len(groups) == 1 else f"s{session.pk}p{parts[0]}"
+            first = next((s for s in slots if s.part == parts[0]), None)
+            fixed = None
+            if first and first.pinned and first.room_id:
+                fixed = {"period": period_at[first.start].id, "room": room_id[first.room_id]}
+            problem_sessions.append(
+                {
+                    "id": pid,
+                    "title": session.title,
+                    "track": session.track.slug if session.track_id else "",
+                    "kind": session.session_type.slug,
+                    "length": _length(session, len(parts)),
+                    "speakers": speaker_ids,
+                    "requires": sorted(session.all_required_features),
+                    "plenary": session.is_plenary,
+                    "fixed": fixed,
+                }
+            )
+            mapping[pid] = (session, parts)
+            if first and first.room_id and first.start in period_at:
+                assignments[pid] = {
+                    "period": period_at[first.start].id,
+                    "room": room_id[first.room_id],
+                }
+
+    by_attendee: dict[int, list[str]] = defaultdict(list)
+    first_pid = {}
+    for pid, (session, _parts) in mapping.items():
+        first_pid.setdefault(session.pk, pid)
+    for attendee_id, session_id in Favourite.objects.filter(
+        attendee__event=umbrella, session__in=[s for s, _ in mapping.values()]
+    ).values_list("attendee_id", "session_id"):
+        by_attendee[attendee_id].append(first_pid[session_id])
+
+    problem = {
+        "format": "hallway-scheduling-problem/1",
+        "name": umbrella.slug,
+        "show_up": show_up,
+        "periods": [
+            {"id": p.id, "day": p.day, "start": p.start.isoformat(), "end": p.end.isoformat()}
+            for p in periods
+        ],
+        "rooms": [
+            {
+                "id": rid,
+                "capacity": room.capacity or 0,
+                "features": sorted(room.features),
+                "unavailable": sorted(
+                    room_blocked[rid]
+                    | _unavailable(periods, [(a.start, a.end) for a in room.availabilities.all()])
+                ),
+            }
+            for rid, room in rooms.items()
+        ],
+        "speakers": [{"id": sid, "unavailable": sorted(u)} for sid, u in speakers.items()],
+        "sessions": problem_sessions,
+        "attendees": [sorted(set(favs)) for favs in by_attendee.values()],
+    }
+    current = {"format": "hallway-scheduling-solution/1", "assignments": assignments}
+    return PlanningProblem(problem, periods, rooms, mapping, current)
+
+
+@transaction.atomic
+def apply_solution(planning: PlanningProblem, solution: dict, event: Event) -> int:
+    """Write the solver's placement into the work-in-progress schedule; returns how many
+    session parts changed place (or left it: cancelled and withdrawn sessions lose their
+    slots).  Pinned slots and breaks are left alone.
+
+    Refuses (raising ``ValidationError``, writing nothing) if the result has hard conflicts.
+    """
+    wip = wip_schedule(event.umbrella)
+    period_by_id = {p.id: i for i, p in enumerate(planning.periods)}
+    gone = wip.slots.filter(session__isnull=False).exclude(session__state__in=Session.SCHEDULABLE)
+    changed, _ = gone.delete()
+    existing = {(s.session_id, s.part): s for s in wip.slots.filter(session__isnull=False)}
+    for pid, place in solution["assignments"].items():
+        session, parts = planning.sessions[pid]
+        first = period_by_id[place["period"]]
+        room = planning.rooms[place["room"]]
+        length = _length(session, len(parts))
+        for k, part in enumerate(parts):
+            # Consecutive parts start on evenly spread periods of the session's block.
+            period = planning.periods[first + (k * length) // len(parts)]
+            start = period.start
+            end = start + dt.timedelta(minutes=session.duration)
+            slot = existing.get((session.pk, part))
+            if slot and slot.pinned:
+                continue
+            if slot is None:
+                Slot.objects.create(
+                    schedule=wip, session=session, part=part, room=room, start=start, end=end
+                )
+                changed += 1
+            elif (slot.start, slot.end, slot.room_id) != (start, end, room.pk):
+                slot.start, slot.end, slot.room = start, end, room
+                slot.save(update_fields=["start", "end", "room"])
+                changed += 1
+    conflicts = schedule_conflicts(wip)
+    if conflicts:
+        raise ValidationError([c.message for c in conflicts])
+    return changed
