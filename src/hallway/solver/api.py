@@ -88,7 +88,8 @@ class SolveResult:
 
 def solve(problem: dict | str | PathLike[str], *, time_limit: float = 60, seed: int = 0,
           keep: dict | str | PathLike[str] | None = None, allow_moves: bool = False,
-          weights: Weights | None = None, on_progress: Callable[[dict], None] | None = None) -> SolveResult:
+          weights: Weights | None = None,
+          on_progress: Callable[[dict], None] | None = None) -> SolveResult:
     """Schedule `problem` (a dict or a path) within about `time_limit` seconds.
 
     The first valid schedule is always completed, even if a tiny `time_limit` is exceeded.  The
