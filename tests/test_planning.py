@@ -107,3 +107,17 @@ def test_infeasible_input_is_explained(demo):
         _optimize("--time-limit", "5", "--from-scratch")
     assert f"s{workshop.pk}" in str(caught.value)
     assert _placement(wip) == before
+
+
+def test_series_workshop_parts_stay_in_order(demo):
+    _optimize("--time-limit", "3", "--from-scratch", "--seed", "1")
+    wip = wip_schedule(demo)
+    series = Session.objects.filter(umbrella=demo, parts__gt=1, parts_consecutive=False)
+    assert series.exists()
+    for session in series:
+        starts = list(
+            Slot.objects.filter(schedule=wip, session=session).order_by("part")
+            .values_list("start", flat=True)
+        )
+        assert len(starts) == session.parts
+        assert starts == sorted(starts), session.title

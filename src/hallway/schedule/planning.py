@@ -192,6 +192,27 @@ def build_problem(event: Event, *, show_up: float = 0.6) -> PlanningProblem:
     return PlanningProblem(problem, periods, rooms, mapping, current)
 
 
+def _series_in_order(planning: PlanningProblem, assignments: dict, existing: dict) -> dict:
+    """The solver knows nothing of part numbers: the parts of a series workshop are
+    interchangeable problem sessions (same length, speakers and needs).  Hand their places out
+    in time order so that part 1 comes first; pinned parts keep their own place."""
+    ordered = dict(assignments)
+    period_index = {p.id: i for i, p in enumerate(planning.periods)}
+    series: dict[int, list[str]] = defaultdict(list)
+    for pid in assignments:
+        session, parts = planning.sessions[pid]
+        slot = existing.get((session.pk, parts[0]))
+        if session.parts > 1 and not session.parts_consecutive and not (slot and slot.pinned):
+            series[session.pk].append(pid)
+    for pids in series.values():
+        by_part = sorted(pids, key=lambda pid: planning.sessions[pid][1][0])
+        places = sorted(
+            (assignments[pid] for pid in pids), key=lambda a: period_index[a["period"]]
+        )
+        ordered.update(zip(by_part, places, strict=True))
+    return ordered
+
+
 @transaction.atomic
 def apply_solution(planning: PlanningProblem, solution: dict, event: Event) -> int:
     """Write the solver's placement into the work-in-progress schedule; returns how many
@@ -205,7 +226,8 @@ def apply_solution(planning: PlanningProblem, solution: dict, event: Event) -> i
     gone = wip.slots.filter(session__isnull=False).exclude(session__state__in=Session.SCHEDULABLE)
     changed, _ = gone.delete()
     existing = {(s.session_id, s.part): s for s in wip.slots.filter(session__isnull=False)}
-    for pid, place in solution["assignments"].items():
+    assignments = _series_in_order(planning, solution["assignments"], existing)
+    for pid, place in assignments.items():
         session, parts = planning.sessions[pid]
         first = period_by_id[place["period"]]
         room = planning.rooms[place["room"]]
