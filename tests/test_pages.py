@@ -399,3 +399,77 @@ def test_public_pages_leave_the_current_time_zone_alone(demo, client, settings):
     leaked = timezone.get_current_timezone_name()
     timezone.deactivate()
     assert leaked == settings.TIME_ZONE
+
+
+# --- following changes -------------------------------------------------------------------
+
+
+def _second_release(demo):
+    """Move one sub-event talk, cancel an umbrella talk, and release '1.1'."""
+    wip = wip_schedule(demo)
+    moved = (
+        wip.slots.filter(session__session_type__slug="talk", session__event__parent=demo)
+        .select_related("session__event", "room")
+        .first()
+    )
+    free = Room.objects.filter(event=demo).exclude(
+        pk__in=wip.slots.filter(
+            start__lt=moved.end, end__gt=moved.start, room__isnull=False
+        ).values("room")
+    )
+    needs = moved.session.all_required_features
+    new_room = next(r for r in free if "plenary" not in r.features and needs <= set(r.features))
+    old_room = moved.room
+    moved.room = new_room
+    moved.save()
+    cancelled = (
+        wip.slots.filter(session__session_type__slug="talk", session__event=demo)
+        .select_related("session")
+        .first()
+    ).session
+    cancelled.state = Session.CANCELLED
+    cancelled.save()
+    wip.slots.filter(session=cancelled).delete()
+    release_schedule(demo, "1.1", comment="Room swap & a cancellation.")
+    return moved, old_room, cancelled
+
+
+def test_changes_page_lists_every_release_with_what_it_changed(demo, client):
+    html = page(client, f"/{demo.slug}/changes/")
+    assert "Version 1.0" in html and "First published programme" in html
+    moved, old_room, cancelled = _second_release(demo)
+    html = page(client, f"/{demo.slug}/changes/")
+    assert html.index("Version 1.1") < html.index("Version 1.0")  # newest first
+    assert "1 moved · 1 cancelled." in html
+    assert escape("Room swap & a cancellation.") in html
+    assert f'href="/{demo.slug}/changes/1-1/"' in html
+
+
+def test_release_page_says_what_moved_where_and_what_was_cancelled(demo, client):
+    moved, old_room, cancelled = _second_release(demo)
+    html = page(client, f"/{demo.slug}/changes/1-1/")
+    assert "Programme version 1.1" in html
+    assert f'href="/{demo.slug}/changes/1-0/"' in html
+    moved_section = html[html.index("<h2>Moved</h2>") :]
+    assert shown(moved_section, moved.session.title)
+    assert shown(moved_section, moved.room.name) and shown(moved_section, old_room.name)
+    cancelled_section = html[html.index("<h2>Cancelled</h2>") : html.index("<h2>Moved</h2>")]
+    assert shown(cancelled_section, cancelled.title)
+    assert f"/{demo.slug}/sessions/{cancelled.slug}/" in cancelled_section
+
+
+def test_sub_event_changes_show_only_its_own_sessions(demo, client):
+    moved, _, cancelled = _second_release(demo)
+    own = moved.session.event
+    html = page(client, f"/{own.slug}/changes/1-1/")
+    assert shown(html, moved.session.title) and not shown(html, cancelled.title)
+    other = demo.sub_events.exclude(pk=own.pk).first()
+    html = page(client, f"/{other.slug}/changes/1-1/")
+    assert f"No session of {escape(other.name)} changed" in html
+
+
+def test_release_slugs_are_unique_and_unknown_ones_are_404(demo, client):
+    release_schedule(demo, "1-0")  # slugifies like "1.0"
+    assert latest_release(demo).slug == "1-0-2"
+    page(client, f"/{demo.slug}/changes/1-0-2/")
+    page(client, f"/{demo.slug}/changes/9-9/", status=404)

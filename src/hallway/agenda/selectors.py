@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from hallway.events.models import Event, Room, SessionType, Track
 from hallway.program.models import Session, SessionSpeaker
 from hallway.schedule.models import Schedule, Slot
-from hallway.schedule.services import latest_release
+from hallway.schedule.services import diff_schedules, latest_release
 
 # What the public may see: sessions on the programme, and those cancelled after publication
 # (shown as cancelled, so attendees are not left waiting at a door).
@@ -102,3 +102,44 @@ def filter_choices(event: Event) -> dict[str, QuerySet]:
         "types": SessionType.objects.filter(event_id__in=[umbrella.pk, *family]).distinct(),
         "rooms": Room.objects.filter(event=umbrella),
     }
+
+
+@dataclasses.dataclass
+class ReleaseChanges:
+    """What a release changed for ``event`` since the release before it."""
+
+    release: Schedule
+    previous: Schedule | None
+    moved: list[tuple[Slot, Slot]]
+    added: list[Slot]
+    cancelled: list[Slot]  # removed because the session was cancelled
+    removed: list[Slot]  # removed for another reason (withdrawn, taken off the programme)
+
+    @property
+    def count(self) -> int:
+        return len(self.moved) + len(self.added) + len(self.cancelled) + len(self.removed)
+
+
+def releases(umbrella: Event) -> list[Schedule]:
+    """Every release of the umbrella, newest first."""
+    return list(umbrella.schedules.exclude(version=None).order_by("-released_at", "-pk"))
+
+
+def release_changes(event: Event, release: Schedule, previous: Schedule | None) -> ReleaseChanges:
+    """The difference between two releases, limited to ``event``'s sessions and ordered by time
+    (for a move, by its new time)."""
+    diff = diff_schedules(previous, release)
+    family = set(event.family_ids())
+
+    def mine(slot: Slot) -> bool:
+        return slot.session.event_id in family
+
+    removed = sorted((s for s in diff.removed if mine(s)), key=lambda s: s.start)
+    return ReleaseChanges(
+        release=release,
+        previous=previous,
+        moved=sorted((m for m in diff.moved if mine(m[1])), key=lambda m: m[1].start),
+        added=sorted((s for s in diff.added if mine(s)), key=lambda s: s.start),
+        cancelled=[s for s in removed if s.session.state == Session.CANCELLED],
+        removed=[s for s in removed if s.session.state != Session.CANCELLED],
+    )

@@ -16,5 +16,7 @@ urlpatterns = [
     path("<slug:event>/rooms/", views.room_list, name="rooms"),
     path("<slug:event>/rooms/<slug:room>/", views.room_detail, name="room"),
     path("<slug:event>/rooms/<slug:room>/now/", views.room_now, name="room-now"),
+    path("<slug:event>/changes/", views.changes, name="changes"),
+    path("<slug:event>/changes/<slug:release>/", views.release_detail, name="release"),
     path("<slug:event>/exhibitors/", views.exhibitor_list, name="exhibitors"),
 ]

@@ -249,3 +249,29 @@ def exhibitor_list(request, event: str):
         categories=[c for c in categories if c[1]],
         total=len(exhibitors),
     )
+
+
+@require_safe
+def changes(request, event: str):
+    """Every release, newest first, with what it changed: attendees follow the programme here."""
+    event = selectors.get_event(event)
+    history = selectors.releases(event.umbrella)
+    entries = [
+        selectors.release_changes(event, release, previous)
+        for release, previous in zip(history, [*history[1:], None], strict=True)
+    ]
+    return _render(request, "agenda/changes.html", event, entries=entries)
+
+
+@require_safe
+def release_detail(request, event: str, release: str):
+    event = selectors.get_event(event)
+    history = selectors.releases(event.umbrella)
+    index = next((i for i, r in enumerate(history) if r.slug == release), None)
+    if index is None:
+        raise Http404("No such release.")
+    previous = history[index + 1] if index + 1 < len(history) else None
+    entry = selectors.release_changes(event, history[index], previous)
+    return _render(
+        request, "agenda/release.html", event, entry=entry, public_states=selectors.PUBLIC_STATES
+    )

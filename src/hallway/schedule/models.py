@@ -24,6 +24,8 @@ class Schedule(TimeStamped):
     version = models.CharField(  # noqa: DJ001
         max_length=80, null=True, blank=True, help_text="Empty for the work in progress."
     )
+    # The release's public URL (/<event>/changes/<slug>/); set once when released.
+    slug = models.SlugField(max_length=90, blank=True, editable=False)
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
@@ -39,6 +41,9 @@ class Schedule(TimeStamped):
                 name="one_wip_schedule_per_event",
             ),
             models.UniqueConstraint(fields=["event", "version"], name="release_version_unique"),
+            models.UniqueConstraint(
+                fields=["event", "slug"], condition=~models.Q(slug=""), name="release_slug_unique"
+            ),
         ]
 
     def __str__(self) -> str:

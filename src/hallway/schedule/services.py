@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 
 from hallway.events.models import Event
 from hallway.schedule.models import Schedule, Slot
@@ -153,6 +154,17 @@ def schedule_conflicts(schedule: Schedule) -> list[Conflict]:
 
 
 @transaction.atomic
+def release_slug(umbrella: Event, version: str) -> str:
+    """A URL slug for release ``version``: '1.0' → '1-0', unique within the umbrella."""
+    base = slugify(version.replace(".", "-"))[:80] or "release"
+    releases = Schedule.objects.filter(event=umbrella, slug__startswith=base)
+    taken = set(releases.values_list("slug", flat=True))
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
 def release_schedule(
     event: Event, version: str, *, by=None, comment: str = "", allow_conflicts: bool = False
 ) -> Schedule:
@@ -176,6 +188,7 @@ def release_schedule(
     release = Schedule.objects.create(
         event=umbrella,
         version=version,
+        slug=release_slug(umbrella, version),
         released_at=timezone.now(),
         released_by=by,
         comment=comment,
