@@ -15,6 +15,14 @@ import pytest
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
 
+def pytest_configure(config):
+    """WhiteNoise warns on every request when the static root is missing (before `make demo`
+    has run collectstatic); the tests do not need the files, only the directory."""
+    from django.conf import settings
+
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from hallway.demo import load_demo
