@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -21,6 +22,7 @@ from hallway.interop import (
     filter_programme,
     parse,
 )
+from hallway.interop.errors import FormatError
 from hallway.interop.ical import escape_text, fold
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -140,3 +142,66 @@ def test_fold_never_splits_a_character(text: str) -> None:
     assert all(piece.startswith(b" ") for piece in pieces[1:])
     decoded = [piece.decode("utf-8") for piece in pieces]  # each piece is valid UTF-8
     assert decoded[0] + "".join(piece[1:] for piece in decoded[1:]) == line
+
+
+EXPO = b"""BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//test//EN\r
+X-WR-TIMEZONE:America/Los_Angeles\r
+BEGIN:VEVENT\r
+UID:expo@example.org\r
+SUMMARY:Expo hall open\r
+LOCATION:Exhibit Hall\r
+DTSTART;TZID=America/Los_Angeles:20270304T100000\r
+DTEND;TZID=America/Los_Angeles:20270304T180000\r
+RRULE:FREQ=DAILY;COUNT=4\r
+EXDATE;TZID=America/Los_Angeles:20270306T100000\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:expo@example.org\r
+RECURRENCE-ID;TZID=America/Los_Angeles:20270305T100000\r
+SUMMARY:Expo hall open (short day)\r
+LOCATION:Exhibit Hall\r
+DTSTART;TZID=America/Los_Angeles:20270305T120000\r
+DTEND;TZID=America/Los_Angeles:20270305T160000\r
+END:VEVENT\r
+BEGIN:VEVENT\r
+UID:keynote@example.org\r
+SUMMARY:Keynote\r
+DTSTART;TZID=America/Los_Angeles:20270305T093000\r
+DTEND;TZID=America/Los_Angeles:20270305T102000\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_repeating_events_become_one_session_per_occurrence() -> None:
+    prog = parse(EXPO)
+    pasadena = ZoneInfo("America/Los_Angeles")
+    expo = sorted((s for s in prog.sessions if s.title.startswith("Expo")),
+                  key=lambda s: s.start)
+    assert [(s.start.astimezone(pasadena).strftime("%a %H:%M"), s.duration) for s in expo] == [
+        ("Thu 10:00", timedelta(hours=8)),
+        ("Fri 12:00", timedelta(hours=4)),  # the override moved and shortened Friday
+        ("Sun 10:00", timedelta(hours=8)),  # Saturday was excluded
+    ]
+    assert expo[1].title == "Expo hall open (short day)"
+    assert len({s.guid for s in expo}) == 3
+    assert [d.date.isoformat() for d in prog.days] == ["2027-03-04", "2027-03-05", "2027-03-07"]
+    assert any("expanded into 3 sessions" in w for w in prog.warnings)
+    # identities follow the rule's occurrences, so a re-import updates rather than duplicates
+    assert {s.guid for s in parse(EXPO).sessions} == {s.guid for s in prog.sessions}
+
+
+def test_a_rule_without_end_is_refused_with_its_uid() -> None:
+    endless = EXPO.replace(b"RRULE:FREQ=DAILY;COUNT=4", b"RRULE:FREQ=DAILY")
+    with pytest.raises(FormatError) as caught:
+        parse(endless)
+    assert "repeats without end" in str(caught.value)
+    assert "expo@example.org" in str(caught.value)
+
+
+def test_a_rule_expanding_past_any_conference_is_refused() -> None:
+    huge = EXPO.replace(b"COUNT=4", b"COUNT=5000000")
+    with pytest.raises(FormatError, match="more than 20000 sessions"):
+        parse(huge)

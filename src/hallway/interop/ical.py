@@ -9,16 +9,21 @@ which never splits a UTF-8 character (checked in the tests).
 
 Reading accepts the calendars conference sites publish (Giggity's test files: JRES with
 ``TZID`` but no VTIMEZONE, Kieler Linux Tage in UTC): SUMMARY → title, DESCRIPTION →
-abstract, LOCATION → room, CATEGORIES → track, ATTENDEE CN → speakers.
+abstract, LOCATION → room, CATEGORIES → track, ATTENDEE CN → speakers.  A repeating event
+(RRULE, RDATE, EXDATE and RECURRENCE-ID overrides, expanded by ``recurring_ical_events``), such
+as "Expo hall open" every day, becomes one session per occurrence, identified by its UID and
+original start so a re-import updates each occurrence; a rule without an end is refused.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
+import recurring_ical_events
 
 from . import _shared as sh
 from .errors import FormatError, decode_utf8
@@ -26,6 +31,8 @@ from .model import Day, Person, Programme, Room, Session, Track, derive_uuid
 
 FORMAT = "ical"
 PRODID = "-//hallway//hallway interop//EN"
+# More sessions than any conference has: a rule expanding past this is refused, not truncated.
+MAX_OCCURRENCES = 20_000
 
 
 # --------------------------------------------------------------------------- reading
@@ -61,7 +68,12 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
         calendar = icalendar.Calendar.from_ical(text)
     except (ValueError, KeyError, IndexError) as exc:
         raise FormatError(f"invalid iCalendar: {exc}", format=FORMAT) from None
-    events = list(calendar.walk("VEVENT"))
+    raw_events = list(calendar.walk("VEVENT"))
+    recurring = _recurring_uids(raw_events)
+    events = _occurrences(calendar, raw_events) if recurring else raw_events
+    if recurring:
+        warnings.append(f"{len(recurring)} repeating event(s) expanded into "
+                        f"{sum(str(e.get('UID') or '') in recurring for e in events)} sessions")
     tz_name = str(calendar.get("X-WR-TIMEZONE") or "") or time_zone
     if not tz_name:
         for event in events:
@@ -100,11 +112,16 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
             raise FormatError(f"invalid date-time: {exc}", where, format=FORMAT) from None
         if duration < timedelta(0):
             raise FormatError("event ends before it starts", where, format=FORMAT)
-        try:
-            guid = uuid.UUID(uid.split("@")[0]) if uid else None
-        except ValueError:
-            guid = None
-        guid = guid or derive_uuid("ical", uid or f"{title}|{start.isoformat()}")
+        if uid in recurring:
+            # an occurrence is known by its UID and the start the rule gave it, even if moved
+            original = _as_datetime(event.decoded("RECURRENCE-ID"), tz)
+            guid = derive_uuid("ical", f"{uid}|{original.astimezone(UTC).isoformat()}")
+        else:
+            try:
+                guid = uuid.UUID(uid.split("@")[0]) if uid else None
+            except ValueError:
+                guid = None
+            guid = guid or derive_uuid("ical", uid or f"{title}|{start.isoformat()}")
         location = str(event.get("LOCATION") or "").strip()
         room = rooms.setdefault(location, Room(name=location)) if location else None
         categories = event.get("CATEGORIES")
@@ -141,6 +158,47 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
     programme.warnings = warnings
     sh.dedupe_guids(programme)
     return programme
+
+
+def _recurring_uids(events: list) -> set[str]:
+    """UIDs of repeating events; refuses a repeat rule without COUNT or UNTIL."""
+    recurring = set()
+    for i, event in enumerate(events):
+        uid = str(event.get("UID") or "").strip()
+        if event.get("RRULE") is None and event.get("RDATE") is None \
+                and event.get("RECURRENCE-ID") is None:
+            continue
+        where = f"VEVENT[{i}] (UID {uid})" if uid else f"VEVENT[{i}]"
+        if not uid:
+            raise FormatError("a repeating event needs a UID", where, format=FORMAT)
+        if event.get("DTSTART") is None:
+            raise FormatError("event without DTSTART", where, format=FORMAT)
+        rules = event.get("RRULE")
+        for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
+            if "COUNT" not in rule and "UNTIL" not in rule:
+                raise FormatError("the event repeats without end (RRULE has neither COUNT nor "
+                                  "UNTIL); a programme needs a finite list of sessions",
+                                  where, format=FORMAT)
+        recurring.add(uid)
+    return recurring
+
+
+def _occurrences(calendar, raw_events: list) -> list:
+    """Every occurrence of every event, repeats expanded, in time order."""
+    for i, event in enumerate(raw_events):
+        if event.get("DTSTART") is None:
+            uid = str(event.get("UID") or "").strip()
+            raise FormatError("event without DTSTART",
+                              f"VEVENT[{i}] (UID {uid})" if uid else f"VEVENT[{i}]", format=FORMAT)
+    try:
+        expanded = recurring_ical_events.of(calendar, components=["VEVENT"]).all()
+        events = list(itertools.islice(expanded, MAX_OCCURRENCES + 1))
+    except (ValueError, TypeError, KeyError, recurring_ical_events.InvalidCalendar) as exc:
+        raise FormatError(f"cannot expand the repeating events: {exc}", format=FORMAT) from None
+    if len(events) > MAX_OCCURRENCES:
+        raise FormatError(f"the repeating events expand to more than {MAX_OCCURRENCES} "
+                          "sessions; is a COUNT or UNTIL wrong?", format=FORMAT)
+    return events
 
 
 # --------------------------------------------------------------------------- writing
