@@ -8,6 +8,7 @@ rolled-back test transaction.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import re
@@ -249,6 +250,20 @@ def test_two_rooms_with_one_guid_in_a_file(real_events, real: Path) -> None:
 @pytest.mark.django_db
 def test_demo_exports_are_valid(demo, xml_schema, json_validator) -> None:  # noqa: F811
     assert_valid_exports(demo, xml_schema, json_validator)
+
+
+@pytest.mark.django_db
+def test_merged_csv_names_each_sessions_co_located_event(demo) -> None:
+    rows = list(csv.DictReader(StringIO(export_bytes(demo, "csv").decode("utf-8-sig"))))
+    sub_event = demo.sub_events.first()
+    theirs = set(
+        Session.objects.filter(event=sub_event, slots__schedule=latest_release(demo))
+        .values_list("title", flat=True)
+    )
+    assert theirs
+    assert {r["title"] for r in rows if r["event"] == sub_event.name} == theirs
+    own = {r["event"] for r in rows if r["title"] not in theirs}
+    assert "" in own and sub_event.name not in own
 
 
 @pytest.mark.django_db

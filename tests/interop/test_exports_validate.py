@@ -69,8 +69,8 @@ def test_csv_export_parses_with_csv(real_file: Path) -> None:
     text = export(programme, "csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert len(rows) == len(programme.sessions)
-    assert list(rows[0]) == ["date", "start", "end", "room", "title", "speakers", "track",
-                             "type", "language", "url", "guid"] if rows else True
+    assert list(rows[0]) == ["date", "start", "end", "room", "title", "speakers", "event",
+                             "track", "type", "language", "url", "guid"] if rows else True
     assert sorted(r["guid"] for r in rows) == sorted(str(s.guid) for s in programme.sessions)
     assert {r["title"] for r in rows} == {s.title for s in programme.sessions}
 

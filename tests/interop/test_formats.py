@@ -110,13 +110,14 @@ def _one_session_programme(**session_fields) -> Programme:
 
 
 def test_csv_layout_and_sessions_past_midnight() -> None:
-    programme = _one_session_programme()
+    programme = _one_session_programme(sub_event="Embedded Linux Day")
     rows = list(csv.reader(io.StringIO(export(programme, "csv").decode("utf-8-sig"),
                                        newline="")))
-    assert rows[0] == ["date", "start", "end", "room", "title", "speakers", "track", "type",
-                       "language", "url", "guid"]
+    assert rows[0] == ["date", "start", "end", "room", "title", "speakers", "event", "track",
+                       "type", "language", "url", "guid"]
     assert rows[1][:5] == ["2026-10-02", "17:00", "2026-10-03 08:00", "Workshop 2",
                            'CTF, "all night"']
+    assert rows[1][6] == "Embedded Linux Day"
 
 
 def test_export_refuses_naive_datetimes_and_bad_zones() -> None:

@@ -10,8 +10,10 @@ from zoneinfo import ZoneInfo
 
 from .model import Programme
 
-COLUMNS = ("date", "start", "end", "room", "title", "speakers", "track", "type", "language",
-           "url", "guid")
+# "event" is the co-located event a session belongs to (empty for the umbrella's own), so a
+# merged programme can be sorted and filtered by it in a spreadsheet.
+COLUMNS = ("date", "start", "end", "room", "title", "speakers", "event", "track", "type",
+           "language", "url", "guid")
 
 
 def export_csv(programme: Programme) -> bytes:
@@ -31,7 +33,7 @@ def export_csv(programme: Programme) -> bytes:
             end.strftime("%H:%M") if end.date() == start.date()
             else end.strftime("%Y-%m-%d %H:%M"),
             session.room.name if session.room else "", session.title,
-            "; ".join(p.name for p in session.persons),
+            "; ".join(p.name for p in session.persons), session.sub_event or "",
             session.track.name if session.track else "", session.type, session.language,
             session.url or "", str(session.guid),
         ])
