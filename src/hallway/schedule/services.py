@@ -153,7 +153,6 @@ def schedule_conflicts(schedule: Schedule) -> list[Conflict]:
     return conflicts
 
 
-@transaction.atomic
 def release_slug(umbrella: Event, version: str) -> str:
     """A URL slug for release ``version``: '1.0' → '1-0', unique within the umbrella."""
     base = slugify(version.replace(".", "-"))[:80] or "release"
@@ -165,6 +164,7 @@ def release_slug(umbrella: Event, version: str) -> str:
     return slug
 
 
+@transaction.atomic
 def release_schedule(
     event: Event, version: str, *, by=None, comment: str = "", allow_conflicts: bool = False
 ) -> Schedule:
