@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 
 from hallway.events.models import Event, Room
 from hallway.program.models import SessionSpeaker
@@ -188,3 +189,16 @@ def test_diff_reports_a_moved_slot(demo):
     assert not diff_schedules(new, new)
     first = diff_schedules(None, old)
     assert len(first.added) == old.slots.filter(session__isnull=False).count()
+
+
+def test_a_release_that_fails_half_way_leaves_nothing_behind(demo, monkeypatch):
+    before = latest_release(demo)
+
+    def fail(*args, **kwargs):  # the database refusing the copied slots
+        raise IntegrityError("disk full")
+
+    monkeypatch.setattr(Slot.objects, "bulk_create", fail)
+    with pytest.raises(IntegrityError):
+        release_schedule(demo, "1.1")
+    assert latest_release(demo) == before
+    assert not Schedule.objects.filter(event=demo, version="1.1").exists()
