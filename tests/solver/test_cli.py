@@ -62,3 +62,11 @@ def test_infeasible_is_exit_3_with_the_reason(tmp_path, capsys) -> None:
     assert main([str(tmp_path / "p.json"), "-o", str(tmp_path / "s.json")]) == 3
     assert f"session {problem['sessions'][0]['id']} requires feature 'stage' that no room has" \
         in capsys.readouterr().err
+
+
+def test_allow_moves_needs_keep(tmp_path, capsys) -> None:
+    (tmp_path / "p.json").write_text(json.dumps(small_problem(3)))
+    assert main([str(tmp_path / "p.json"), "-o", str(tmp_path / "s.json"),
+                 "--allow-moves"]) == 2
+    assert "--allow-moves needs --keep" in capsys.readouterr().err
+    assert not (tmp_path / "s.json").exists()
