@@ -205,3 +205,18 @@ def test_a_rule_expanding_past_any_conference_is_refused() -> None:
     huge = EXPO.replace(b"COUNT=4", b"COUNT=5000000")
     with pytest.raises(FormatError, match="more than 20000 sessions"):
         parse(huge)
+
+
+def test_an_inverted_event_is_refused_not_silently_swapped_by_the_expansion() -> None:
+    # The expansion library would swap an end before its start (moving the session); the file's
+    # events are checked first, so the error names the VEVENT as it stands in the file.
+    broken = EXPO.replace(b"DTEND;TZID=America/Los_Angeles:20270305T102000",
+                          b"DTEND;TZID=America/Los_Angeles:20270305T090000")
+    with pytest.raises(FormatError, match="ends before it starts") as caught:
+        parse(broken)
+    assert caught.value.location == "VEVENT[2] (UID keynote@example.org)"
+    # a negative DURATION on an override is refused the same way
+    broken = EXPO.replace(b"DTEND;TZID=America/Los_Angeles:20270305T160000", b"DURATION:-PT1H")
+    with pytest.raises(FormatError, match="ends before it starts") as caught:
+        parse(broken)
+    assert caught.value.location == "VEVENT[1] (UID expo@example.org)"

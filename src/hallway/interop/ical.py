@@ -46,6 +46,23 @@ def _as_datetime(value: object, tz) -> datetime:
     raise ValueError(f"not a date-time: {value!r}")
 
 
+def _start_and_duration(event, tz, where: str) -> tuple[datetime, timedelta]:
+    """DTSTART and the length (from DTEND or DURATION); refuses an end before the start."""
+    try:
+        start = _as_datetime(event.decoded("DTSTART"), tz)
+        if event.get("DTEND") is not None:
+            duration = _as_datetime(event.decoded("DTEND"), tz) - start
+        elif event.get("DURATION") is not None:
+            duration = event.decoded("DURATION")
+        else:
+            duration = timedelta(0)
+    except (ValueError, TypeError) as exc:
+        raise FormatError(f"invalid date-time: {exc}", where, format=FORMAT) from None
+    if duration < timedelta(0):
+        raise FormatError("event ends before it starts", where, format=FORMAT)
+    return start, duration
+
+
 def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
     """Read an iCalendar file with one VEVENT per session."""
     warnings: list[str] = []
@@ -94,24 +111,14 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
     persons: dict[str, Person] = {}
     dates = set()
     for i, event in enumerate(events):
-        path = f"VEVENT[{i}]"
+        # once expanded, the events are in time order, not the file's: name them by UID only
+        path = "VEVENT" if recurring else f"VEVENT[{i}]"
         uid = str(event.get("UID") or "").strip()
         title = str(event.get("SUMMARY") or "").strip()
         where = f"{path} (UID {uid})" if uid else path
         if event.get("DTSTART") is None:
             raise FormatError("event without DTSTART", where, format=FORMAT)
-        try:
-            start = _as_datetime(event.decoded("DTSTART"), tz)
-            if event.get("DTEND") is not None:
-                duration = _as_datetime(event.decoded("DTEND"), tz) - start
-            elif event.get("DURATION") is not None:
-                duration = event.decoded("DURATION")
-            else:
-                duration = timedelta(0)
-        except (ValueError, TypeError) as exc:
-            raise FormatError(f"invalid date-time: {exc}", where, format=FORMAT) from None
-        if duration < timedelta(0):
-            raise FormatError("event ends before it starts", where, format=FORMAT)
+        start, duration = _start_and_duration(event, tz, where)
         if uid in recurring:
             # an occurrence is known by its UID and the start the rule gave it, even if moved
             original = _as_datetime(event.decoded("RECURRENCE-ID"), tz)
@@ -186,10 +193,13 @@ def _recurring_uids(events: list) -> set[str]:
 def _occurrences(calendar, raw_events: list) -> list:
     """Every occurrence of every event, repeats expanded, in time order."""
     for i, event in enumerate(raw_events):
+        # checked here, on the file's events: the expansion would silently swap an end that is
+        # before its start, moving the session
+        uid = str(event.get("UID") or "").strip()
+        where = f"VEVENT[{i}] (UID {uid})" if uid else f"VEVENT[{i}]"
         if event.get("DTSTART") is None:
-            uid = str(event.get("UID") or "").strip()
-            raise FormatError("event without DTSTART",
-                              f"VEVENT[{i}] (UID {uid})" if uid else f"VEVENT[{i}]", format=FORMAT)
+            raise FormatError("event without DTSTART", where, format=FORMAT)
+        _start_and_duration(event, UTC, where)
     try:
         expanded = recurring_ical_events.of(calendar, components=["VEVENT"]).all()
         events = list(itertools.islice(expanded, MAX_OCCURRENCES + 1))
