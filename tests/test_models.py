@@ -10,8 +10,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from hallway.demo import load_demo
-from hallway.events.models import Event, Room, SessionType, Track
-from hallway.program.models import Exhibitor, Playlist, Session, Speaker
+from hallway.events.models import Event, Room, RoomAvailability, SessionType, Track
+from hallway.program.models import (
+    Exhibitor,
+    Playlist,
+    Session,
+    Speaker,
+    SpeakerAvailability,
+)
 from hallway.schedule.models import Slot
 from hallway.schedule.services import latest_release, wip_schedule
 
@@ -50,6 +56,22 @@ def test_slot_ending_before_it_starts_is_refused_by_the_database(demo):
             schedule=wip, label="Backwards", start=start, end=start - dt.timedelta(minutes=1)
         )
     assert not wip.slots.filter(label="Backwards").exists()
+
+
+def test_availability_windows_ending_before_they_start_are_refused(demo):
+    start = dt.datetime(2027, 3, 5, 11, 0, tzinfo=demo.tz)
+    windows = [
+        RoomAvailability(room=Room.objects.get(event=demo, name="Room 101"),
+                         start=start, end=start - dt.timedelta(hours=1)),
+        SpeakerAvailability(speaker=Speaker.objects.filter(event=demo).first(),
+                            start=start, end=start),
+    ]
+    for window in windows:
+        with pytest.raises(ValidationError) as caught:
+            window.full_clean()
+        assert "ends before it starts" in _messages(caught.value)
+        with pytest.raises(IntegrityError), transaction.atomic():
+            window.save()
 
 
 def test_session_in_a_room_lacking_a_required_feature_is_refused(demo):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.text import slugify
 
@@ -39,6 +40,24 @@ class PublicIdentity(TimeStamped):
     def slug_scope(self) -> models.QuerySet:
         """The rows among which the slug must be unique."""
         return type(self)._default_manager.all()
+
+
+class Window(models.Model):
+    """A span of time in which someone or something is available (a room open, a speaker free).
+
+    Subclasses add the owner and a check constraint ``end > start`` named after themselves.
+    """
+
+    start = models.DateTimeField()
+    end = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["start"]
+
+    def clean(self) -> None:
+        if self.start and self.end and self.end <= self.start:
+            raise ValidationError("The availability window ends before it starts.")
 
 
 def unique_slug(text: str, taken: models.QuerySet, max_length: int = 100) -> str:

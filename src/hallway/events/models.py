@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from hallway.common.models import PublicIdentity, TimeStamped
+from hallway.common.models import PublicIdentity, TimeStamped, Window
 
 ROOM_FEATURES = {
     "projector": "Projector",
@@ -176,15 +176,12 @@ class Room(PublicIdentity):
         return [ROOM_FEATURES.get(f, f) for f in self.features]
 
 
-class RoomAvailability(models.Model):
+class RoomAvailability(Window):
     """A window in which the room can be used; a room with none is available all event."""
 
     room = models.ForeignKey(Room, on_delete=models.CASCADE, related_name="availabilities")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(Window.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="room_availability_order"
@@ -193,10 +190,6 @@ class RoomAvailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.room} open {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
-
-    def clean(self) -> None:
-        if self.start and self.end and self.end <= self.start:
-            raise ValidationError("The availability window ends before it starts.")
 
 
 class Track(PublicIdentity):

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from hallway.common.models import PublicIdentity, TimeStamped
+from hallway.common.models import PublicIdentity, TimeStamped, Window
 from hallway.events.models import Event, SessionType, Track, validate_features
 
 
@@ -64,15 +64,12 @@ class Speaker(PublicIdentity):
             )
 
 
-class SpeakerAvailability(models.Model):
+class SpeakerAvailability(Window):
     """A window in which the speaker can present; a speaker with none is available all event."""
 
     speaker = models.ForeignKey(Speaker, on_delete=models.CASCADE, related_name="availabilities")
-    start = models.DateTimeField()
-    end = models.DateTimeField()
 
-    class Meta:
-        ordering = ["start"]
+    class Meta(Window.Meta):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end__gt=models.F("start")), name="speaker_availability_order"
@@ -81,10 +78,6 @@ class SpeakerAvailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.speaker} available {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
-
-    def clean(self) -> None:
-        if self.start and self.end and self.end <= self.start:
-            raise ValidationError("The availability window ends before it starts.")
 
 
 class Session(PublicIdentity):
