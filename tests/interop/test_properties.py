@@ -3,6 +3,9 @@ format layer stays free of Django."""
 
 from __future__ import annotations
 
+import copy
+import json
+import os
 import subprocess
 import sys
 import uuid
@@ -13,10 +16,21 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hallway.interop import Link, Person, Programme, Room, Session, Track, export, parse
+from hallway.interop import (
+    FormatError,
+    Link,
+    Person,
+    Programme,
+    Room,
+    Session,
+    Track,
+    export,
+    parse,
+)
 
 from .compare import JSON_RULES, XML_RULES, assert_same_programme
 from .conftest import require_shared
+from .test_formats import SCHEDULE2, SESSIONIZE
 
 # Text XML 1.0 can carry: no surrogates, no control characters except tab/newline/CR.
 xml_chars = st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\ufffe\uffff")
@@ -79,6 +93,76 @@ def test_any_programme_survives_frab_xml(programme: Programme) -> None:
 def test_any_programme_survives_frab_json(programme: Programme) -> None:
     programme = _days_of(programme)
     assert_same_programme(programme, parse(export(programme, "frab-json")), JSON_RULES)
+
+
+SIGNS = [
+    {"Name": "Opening keynote", "Location": "Ballroom DE", "StartTime": "2026-03-06T09:30:00-08:00",
+     "EndTime": "2026-03-06T10:30:00-08:00", "Speakers": "Ada L., Grace H.", "Topic": "Keynote",
+     "Description": "Welcome.", "Photo": "", "Link": "/scale/23x/presentations/opening"},
+    {"Name": "Unscheduled", "Location": "", "StartTime": "", "EndTime": "", "Speakers": "",
+     "Topic": "", "Description": "", "Photo": "", "Link": ""},
+]
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=False)
+    | st.text(max_size=30) | st.sampled_from(["", "2024-02-30T25:61:00", "99:99", "-1", "P-1D"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
+                                                                 max_size=3),
+    max_leaves=6,
+)
+
+
+_REMOVED = object()
+
+
+def _paths(node: object, path: tuple = ()) -> list[tuple]:
+    """Every place in a JSON document a value could be replaced, the root excluded."""
+    children = (node.items() if isinstance(node, dict)
+                else enumerate(node) if isinstance(node, list) else [])
+    found = []
+    for key, child in children:
+        found.append((*path, key))
+        found.extend(_paths(child, (*path, key)))
+    return found
+
+
+def _frab_json_document() -> object:
+    tz = ZoneInfo("Europe/Brussels")
+    room, track, person = Room("K.1.105"), Track("Rust"), Person("Ada", local_id=1)
+    session = Session(guid=uuid.uuid4(), local_id=1, title="Ownership",
+                      start=datetime(2025, 2, 1, 10, 0, tzinfo=tz),
+                      duration=timedelta(minutes=25), room=room, track=track, persons=[person])
+    programme = Programme(title="Tiny", acronym="tiny", time_zone="Europe/Brussels",
+                          rooms=[room], tracks=[track], persons=[person], sessions=[session])
+    return json.loads(export(_days_of(programme), "frab-json"))
+
+
+CORRUPTIBLE = {"frab-json": _frab_json_document(), "sessionize": SESSIONIZE,
+               "schedule2-json": SCHEDULE2, "scale-signs": SIGNS}
+
+
+@settings(max_examples=int(os.environ.get("HALLWAY_FUZZ_EXAMPLES", 300)), deadline=None,
+          derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(sorted(CORRUPTIBLE)), st.data())
+def test_a_corrupted_document_is_read_or_refused_never_crashes(fmt: str, data) -> None:
+    """Replace or remove any one value of a valid document: the parser either reads it or
+    refuses it with a FormatError naming the place; a malformed upload never escapes as a
+    traceback or as a vague message."""
+    document = copy.deepcopy(CORRUPTIBLE[fmt])
+    path = data.draw(st.sampled_from(_paths(document)), label="path")
+    parent = document
+    for key in path[:-1]:
+        parent = parent[key]
+    value = data.draw(st.just(_REMOVED) | json_values, label="value")
+    if value is _REMOVED:
+        del parent[path[-1]]
+    else:
+        parent[path[-1]] = value
+    try:
+        parse(json.dumps(document).encode(), format=fmt, time_zone="America/Los_Angeles")
+    except FormatError as exc:
+        # refused by a check that says what was wrong and where, not by the last-resort net
+        assert "unexpected content" not in str(exc)
+        assert exc.location
 
 
 def test_format_layer_does_not_import_django() -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -29,9 +31,19 @@ def zone(name: str, *, format: str, location: str | None = None) -> ZoneInfo:
         raise FormatError(f"unknown time zone {name!r}", location, format=format) from None
 
 
+def _as_text(value: object, what: str, *, format: str, location: str | None) -> str:
+    """A date, time or duration field's text; None counts as empty, other types are refused."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise FormatError(f"{what} should be a string, found {_kind(value)}", location,
+                          format=format)
+    return value.strip()
+
+
 def parse_duration(text: str, *, format: str, location: str | None) -> timedelta:
     """``HH:MM``, ``HH:MM:SS``, ``D:HH:MM`` (pentabarf) or ISO 8601 ``PT1H30M``."""
-    text = (text or "").strip()
+    text = _as_text(text, "a duration", format=format, location=location)
     if m := _ISO_DURATION.match(text):
         if text not in ("P", "PT"):
             parts = {k: int(v) for k, v in m.groupdict(default="0").items()}
@@ -59,15 +71,16 @@ def format_duration(value: timedelta, *, seconds: bool = False) -> str:
 
 def parse_datetime(text: str, tz: ZoneInfo, *, format: str, location: str | None) -> datetime:
     """ISO 8601 date-time; a value without offset is read as wall-clock time in ``tz``."""
+    text = _as_text(text, "a date-time", format=format, location=location)
     try:
-        value = datetime.fromisoformat((text or "").strip())
+        value = datetime.fromisoformat(text)
     except ValueError:
         raise FormatError(f"invalid date-time {text!r}", location, format=format) from None
     return value if value.tzinfo is not None else value.replace(tzinfo=tz)
 
 
 def parse_date(text: str, *, format: str, location: str | None) -> date:
-    text = (text or "").strip()
+    text = _as_text(text, "a date", format=format, location=location)
     try:
         return date.fromisoformat(text[:10])
     except ValueError:
@@ -75,8 +88,9 @@ def parse_date(text: str, *, format: str, location: str | None) -> date:
 
 
 def parse_time(text: str, *, format: str, location: str | None) -> time:
+    text = _as_text(text, "a time", format=format, location=location)
     try:
-        return time.fromisoformat((text or "").strip())
+        return time.fromisoformat(text)
     except ValueError:
         raise FormatError(f"invalid time {text!r} (expected HH:MM)", location,
                           format=format) from None
@@ -128,6 +142,29 @@ def ignored_warning(ignored: dict[str, int]) -> list[str]:
         return []
     listed = ", ".join(f"{name} ×{count}" for name, count in sorted(ignored.items()))
     return [f"not imported (no place for them in hallway's model): {listed}"]
+
+
+def set_days(programme: Programme, dates: set[date]) -> None:
+    """Number the programme's days from the dates its sessions fall on, and set its span."""
+    programme.days = [Day(index=i, date=d) for i, d in enumerate(sorted(dates), start=1)]
+    if dates:
+        programme.start, programme.end = min(dates), max(dates)
+
+
+@contextmanager
+def unexpected_content(format: str) -> Iterator[None]:
+    """Turn a parser's slip on content it did not expect into a FormatError naming the format.
+
+    Parsers raise FormatError with a location where they check; anything else that a malformed
+    file provokes (a string where a number should be, a date out of range) is still refused
+    cleanly instead of escaping as a traceback.
+    """
+    try:
+        yield
+    except FormatError:
+        raise
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+        raise FormatError(f"unexpected content: {exc}", format=format) from exc
 
 
 def dedupe_guids(programme: Programme) -> None:

@@ -19,7 +19,6 @@ from importlib import metadata
 from zoneinfo import ZoneInfo
 
 from . import _shared as sh
-from .errors import FormatError
 from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uuid, slugify
 
 FORMAT = "frab-json"
@@ -249,12 +248,8 @@ def parse_frab_json(data: bytes, *, time_zone: str | None = None) -> Programme:
 
 
 def parse_frab_json_document(document: object, *, time_zone: str | None = None) -> Programme:
-    try:
+    with sh.unexpected_content(FORMAT):
         return _Reader(time_zone).read(document)
-    except FormatError:
-        raise
-    except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
-        raise FormatError(f"unexpected content: {exc}", format=FORMAT) from exc
 
 
 # --------------------------------------------------------------------------- writing

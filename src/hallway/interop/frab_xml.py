@@ -341,12 +341,8 @@ def parse_frab_xml(data: bytes, *, time_zone: str | None = None) -> Programme:
     recorded in ``Programme.warnings`` and UTC assumed.
     """
     root, lines = _parse_tree(data)
-    try:
+    with sh.unexpected_content(FORMAT):
         return _Reader(root, lines, time_zone).read()
-    except FormatError:
-        raise
-    except (ValueError, TypeError, KeyError, OverflowError) as exc:
-        raise FormatError(f"unexpected content: {exc}", format=FORMAT) from exc
 
 
 # --------------------------------------------------------------------------- writing

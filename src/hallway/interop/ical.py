@@ -27,7 +27,7 @@ import recurring_ical_events
 
 from . import _shared as sh
 from .errors import FormatError, decode_utf8
-from .model import Day, Person, Programme, Room, Session, Track, derive_uuid
+from .model import Person, Programme, Room, Session, Track, derive_uuid
 
 FORMAT = "ical"
 PRODID = "-//hallway//hallway interop//EN"
@@ -159,9 +159,7 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
     programme.rooms = list(rooms.values())
     programme.tracks = list(tracks.values())
     programme.persons = list(persons.values())
-    programme.days = [Day(index=i, date=d) for i, d in enumerate(sorted(dates), start=1)]
-    if dates:
-        programme.start, programme.end = min(dates), max(dates)
+    sh.set_days(programme, dates)
     programme.warnings = warnings
     sh.dedupe_guids(programme)
     return programme

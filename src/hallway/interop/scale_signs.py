@@ -16,8 +16,7 @@ import re
 from urllib.parse import urljoin
 
 from . import _shared as sh
-from .errors import FormatError
-from .model import Day, Person, Programme, Room, Session, Track, derive_uuid
+from .model import Person, Programme, Room, Session, Track, derive_uuid
 
 FORMAT = "scale-signs"
 SCALE_SITE = "https://www.socallinuxexpo.org"
@@ -33,7 +32,7 @@ def looks_like_signs(document: object) -> bool:
 def parse_scale_signs_document(document: object, *, time_zone: str | None = None) -> Programme:
     j = sh.JsonPath(FORMAT)
     warnings: list[str] = []
-    try:
+    with sh.unexpected_content(FORMAT):
         entries = j.arr(document, "$")
         if document is None or (entries and not looks_like_signs(document)):
             raise j.fail("expected an array of {Name, StartTime, EndTime, …} objects", "$")
@@ -88,18 +87,12 @@ def parse_scale_signs_document(document: object, *, time_zone: str | None = None
         programme.rooms = list(rooms.values())
         programme.tracks = list(tracks.values())
         programme.persons = list(persons.values())
-        programme.days = [Day(index=i, date=d) for i, d in enumerate(sorted(dates), start=1)]
-        if dates:
-            programme.start, programme.end = min(dates), max(dates)
-            if programme.title == "SCaLE":
-                programme.title = f"SCaLE {min(dates).year}"
+        sh.set_days(programme, dates)
+        if dates and programme.title == "SCaLE":
+            programme.title = f"SCaLE {min(dates).year}"
         programme.warnings = warnings
         sh.dedupe_guids(programme)
         return programme
-    except FormatError:
-        raise
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise FormatError(f"unexpected content: {exc}", format=FORMAT) from exc
 
 
 def parse_scale_signs(data: bytes, *, time_zone: str | None = None) -> Programme:

@@ -10,18 +10,17 @@ from __future__ import annotations
 import uuid
 
 from . import _shared as sh
-from .errors import FormatError
 from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uuid
 
 FORMAT = "schedule2-json"
 
 
-def _uuid(value: str, warnings: list[str], path: str) -> uuid.UUID:
+def _uuid(value: object, warnings: list[str], path: str) -> uuid.UUID:
     try:
-        return uuid.UUID(value)
+        return uuid.UUID(value if isinstance(value, str) else "")
     except ValueError:
         warnings.append(f"{path}: invalid guid {value!r}; a stable one was derived")
-        return derive_uuid("guid", value)
+        return derive_uuid("guid", str(value))
 
 
 def _description(value: object) -> str:
@@ -49,7 +48,7 @@ def _links(j: sh.JsonPath, value: object, path: str) -> list[Link]:
 def parse_schedule2_document(document: object, *, time_zone: str | None = None) -> Programme:
     j = sh.JsonPath(FORMAT)
     warnings: list[str] = []
-    try:
+    with sh.unexpected_content(FORMAT):
         root = j.obj(document, "$")
         schedule = j.obj(root.get("schedule"), "$.schedule")
         conf = j.obj(schedule.get("conference"), "$.schedule.conference")
@@ -124,15 +123,17 @@ def parse_schedule2_document(document: object, *, time_zone: str | None = None) 
             room_ref = item.get("room")
             room = None
             if isinstance(room_ref, dict):
-                key = room_ref.get("guid") or room_ref.get("name")
-                room = rooms.get(str(key))
-                if room is None and room_ref.get("name"):
-                    room = rooms[str(key)] = Room(name=room_ref["name"])
+                name = j.text(room_ref, "name", f"{path}.room")
+                key = j.text(room_ref, "guid", f"{path}.room") or name
+                room = rooms.get(key)
+                if room is None and name:
+                    room = rooms[key] = Room(name=name)
                     programme.rooms.append(room)
             track_ref = item.get("track")
             track = None
             if isinstance(track_ref, dict):
-                track = tracks.get(track_ref.get("slug") or track_ref.get("name") or "")
+                track = tracks.get(j.text(track_ref, "slug", f"{path}.track")
+                                   or j.text(track_ref, "name", f"{path}.track"))
             session = Session(
                 guid=_uuid(j.text(item, "guid", path, required=True), warnings, path),
                 code=j.text(item, "code", path) or None, title=j.text(item, "title", path,
@@ -161,10 +162,6 @@ def parse_schedule2_document(document: object, *, time_zone: str | None = None) 
         programme.warnings = warnings
         sh.dedupe_guids(programme)
         return programme
-    except FormatError:
-        raise
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise FormatError(f"unexpected content: {exc}", format=FORMAT) from exc
 
 
 def parse_schedule2(data: bytes, *, time_zone: str | None = None) -> Programme:

@@ -13,8 +13,7 @@ from __future__ import annotations
 import uuid
 
 from . import _shared as sh
-from .errors import FormatError
-from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uuid
+from .model import Link, Person, Programme, Room, Session, Track, derive_uuid
 
 FORMAT = "sessionize"
 
@@ -23,7 +22,7 @@ def parse_sessionize_document(document: object, *, time_zone: str | None = None,
                               title: str = "") -> Programme:
     j = sh.JsonPath(FORMAT)
     warnings: list[str] = []
-    try:
+    with sh.unexpected_content(FORMAT):
         root = j.obj(document, "$")
         for key in ("sessions", "speakers", "rooms"):
             if not isinstance(root.get(key), list):
@@ -105,8 +104,8 @@ def parse_sessionize_document(document: object, *, time_zone: str | None = None,
                           "service" if item.get("isServiceSession") else ""),
             )
             for key, kind in (("recordingUrl", "media"), ("liveUrl", "web")):
-                if j.text(item, key, path):
-                    session.links.append(Link(url=item[key].strip(), title=key, type=kind))
+                if url := j.text(item, key, path):
+                    session.links.append(Link(url=url, title=key, type=kind))
             for s, speaker in enumerate(j.arr(item.get("speakers"), f"{path}.speakers")):
                 speaker_key = speaker if isinstance(speaker, str) else (
                     j.obj(speaker, f"{path}.speakers[{s}]").get("id"))
@@ -115,16 +114,10 @@ def parse_sessionize_document(document: object, *, time_zone: str | None = None,
                 session.persons.append(persons[str(speaker_key)])
             programme.sessions.append(session)
             dates.add(start.astimezone(tz).date())
-        programme.days = [Day(index=i, date=d) for i, d in enumerate(sorted(dates), start=1)]
-        if dates:
-            programme.start, programme.end = min(dates), max(dates)
+        sh.set_days(programme, dates)
         programme.warnings = warnings
         sh.dedupe_guids(programme)
         return programme
-    except FormatError:
-        raise
-    except (ValueError, TypeError, KeyError, AttributeError) as exc:
-        raise FormatError(f"unexpected content: {exc}", format=FORMAT) from exc
 
 
 def parse_sessionize(data: bytes, *, time_zone: str | None = None) -> Programme:
