@@ -12,17 +12,19 @@ import csv
 import datetime as dt
 import json
 import re
+import uuid
 from io import StringIO
 from pathlib import Path
 
 import defusedxml.ElementTree as DET
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 
 from hallway import interop
 from hallway.events.models import Event, Room
-from hallway.interop.services import export_bytes, import_file
+from hallway.interop.services import export_bytes, import_file, import_programme
 from hallway.program.models import Resource, Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import latest_release
@@ -221,10 +223,19 @@ def test_hub_file_alone(real: Path) -> None:
 
 @pytest.mark.django_db
 def test_hub_file_beside_38c3(real_events, real: Path) -> None:
-    """Sessions and speakers whose guids belong to 38C3 are skipped with a note; rooms whose
-    guids 38C3 already holds are matched by name (this raised IntegrityError before)."""
-    report = import_file((real / SHARES_GUIDS_WITH_38C3).read_bytes(), "hub")
-    assert report.count("sessions", "skipped") == 2
+    """Both of the hub file's sessions are 38C3's: imported as it is, it is refused whole.
+    With one session made its own, that one is imported, the other skipped with a note, and
+    rooms whose guids 38C3 already holds are matched by name (this raised IntegrityError)."""
+    data = (real / SHARES_GUIDS_WITH_38C3).read_bytes()
+    tables = table_counts()
+    with pytest.raises(ValidationError, match="all 2 sessions in this file already belong"):
+        import_file(data, "hub")
+    assert table_counts() == tables
+    programme = interop.parse(data)
+    programme.sessions[0].guid = uuid.uuid5(uuid.NAMESPACE_URL, "hub-only session")
+    report = import_programme(programme, "hub")
+    assert report.count("sessions", "created") == 1
+    assert report.count("sessions", "skipped") == 1
     assert any("belongs to" in note for note in report.notes)
     assert any("already used by another event" in note for note in report.notes)
     assert Room.objects.filter(event=report.event).count() == 5
@@ -673,3 +684,22 @@ def test_reimport_queries_do_not_grow_with_the_sessions(real_events, real: Path)
         report = import_file(data, slug_for("fosdem-2007.schedule.xml"))
     assert report.count("sessions", "unchanged") == 215
     assert len(queries.captured_queries) < 100, len(queries.captured_queries)
+
+
+@pytest.mark.django_db
+def test_a_file_imported_under_a_second_event_is_refused_whole(tmp_path: Path) -> None:
+    """Every session of the file belongs to the first event: the second import would create an
+    event with rooms and speakers but no sessions, so it is refused and writes nothing."""
+    path = tmp_path / "schedule.xml"
+    path.write_bytes(TINY.encode())
+    call_command("import", str(path), "--event", "tiny-a", stdout=StringIO())
+    tables = table_counts()
+    with pytest.raises(CommandError) as info:
+        call_command("import", str(path), "--event", "tiny-b", stdout=StringIO())
+    message = str(info.value)
+    assert "all 1 sessions in this file already belong to another event: 'tiny-a' (1)" in message
+    assert "Nothing was imported" in message
+    assert table_counts() == tables
+    assert not Event.objects.filter(slug="tiny-b").exists()
+    # the event that owns the sessions still takes the file
+    call_command("import", str(path), "--event", "tiny-a", stdout=StringIO())

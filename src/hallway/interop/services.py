@@ -303,6 +303,32 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
     return event
 
 
+def _refuse_a_copy(programme: neutral.Programme, event_slug: str) -> None:
+    """Refuse a file whose every session already belongs to another event.
+
+    A session's guid is its permanent public identity, so such sessions are skipped; when that
+    is all of them, the import would only leave an event with rooms and speakers but no
+    programme.  That is the same file imported under the wrong event, and is refused whole.
+    (A file sharing only some sessions with another event, like the CCC hub's, still imports.)
+    """
+    guids = {s.guid for s in programme.sessions}
+    if not guids:
+        return
+    target = Event.objects.filter(slug=event_slug).select_related("parent").first()
+    taken = Session.objects.filter(uuid__in=guids)
+    if target is not None:
+        taken = taken.exclude(umbrella=target.umbrella)
+    owners = Counter(taken.values_list("umbrella__slug", flat=True))
+    if sum(owners.values()) < len(guids):
+        return
+    where = ", ".join(f"{slug!r} ({n})" for slug, n in owners.most_common())
+    raise ValidationError(
+        f"all {len(guids)} sessions in this file already belong to another event: {where}. "
+        "A session's guid is its permanent identity; import the file into that event to "
+        "update it"
+    )
+
+
 def neutral_zone(programme: neutral.Programme):
     import zoneinfo
 
@@ -362,6 +388,7 @@ def import_programme(
     them in place.  The imported placement replaces the work in progress for these sessions
     and, with ``release``, is published as a new release.
     """
+    _refuse_a_copy(programme, event_slug)
     report = ImportReport()
     event = _target_event(programme, event_slug, report)
     umbrella = event.umbrella
