@@ -703,3 +703,55 @@ def test_a_file_imported_under_a_second_event_is_refused_whole(tmp_path: Path) -
     assert not Event.objects.filter(slug="tiny-b").exists()
     # the event that owns the sessions still takes the file
     call_command("import", str(path), "--event", "tiny-a", stdout=StringIO())
+
+
+NIGHT_OWLS = """<?xml version="1.0" encoding="UTF-8"?>
+<schedule><version>1</version>
+  <conference><title>Night owls</title><acronym>owls</acronym>
+    <time_zone_name>Europe/Berlin</time_zone_name></conference>
+  <day index="1" date="2024-12-27" start="2024-12-27T10:00:00+01:00"
+       end="2024-12-28T06:00:00+01:00"><room name="Saal 1">
+    <event guid="0b0c5cfe-3b8b-4bb4-9d1a-6f3c2f0e0a01"><date>2024-12-27T11:00:00+01:00</date>
+      <start>11:00</start><duration>00:30</duration><room>Saal 1</room>
+      <title>Opening</title><type>talk</type></event>
+    <event guid="0b0c5cfe-3b8b-4bb4-9d1a-6f3c2f0e0a02"><date>2024-12-28T01:30:00+01:00</date>
+      <start>01:30</start><duration>00:45</duration><room>Saal 1</room>
+      <title>Lightning talks after dark</title><type>talk</type></event>
+  </room></day>
+  <day index="2" date="2024-12-28" start="2024-12-28T06:00:00+01:00"
+       end="2024-12-29T06:00:00+01:00"><room name="Saal 1">
+    <event guid="0b0c5cfe-3b8b-4bb4-9d1a-6f3c2f0e0a03"><date>2024-12-28T11:00:00+01:00</date>
+      <start>11:00</start><duration>00:30</duration><room>Saal 1</room>
+      <title>Second morning</title><type>talk</type></event>
+  </room></day>
+</schedule>
+"""
+
+
+@pytest.mark.django_db
+def test_a_night_session_stays_on_the_evenings_day(client, xml_schema) -> None:  # noqa: F811
+    """CCC lists a 01:30 talk under the day before; hallway keeps it there on its pages and in
+    its exports instead of starting an extra day at midnight."""
+    report = import_file(NIGHT_OWLS.encode(), "owls")
+    event = report.event
+    assert event.day_change == dt.time(2, 0)
+    assert any("days change at 02:00" in note for note in report.notes)
+    assert event.days == [dt.date(2024, 12, 27), dt.date(2024, 12, 28)]
+
+    first = client.get("/owls/programme/2024-12-27/").content.decode()
+    second = client.get("/owls/programme/2024-12-28/").content.decode()
+    assert "Lightning talks after dark" in first and "Lightning talks after dark" not in second
+    assert "Second morning" in second and "Second morning" not in first
+    listing = client.get("/owls/programme/list/").content.decode()
+    friday, saturday = listing.split("Saturday 28 December")
+    assert "Lightning talks after dark" in friday and "Second morning" in saturday
+
+    exported = export_of(event, "frab-xml")
+    assert not list(xml_schema.iter_errors(exported))
+    days = DET.fromstring(exported).findall("day")
+    assert [d.get("date") for d in days] == ["2024-12-27", "2024-12-28"]
+    assert [e.findtext("title") for e in days[0].iter("event")] == [
+        "Opening", "Lightning talks after dark"]
+    # and the export reads back with the same day change and the same days
+    again = interop.parse(exported)
+    assert interop.day_change_of(again) == dt.time(2, 0)

@@ -138,3 +138,36 @@ def test_registry() -> None:
     assert FORMATS["csv"].can_export and not FORMATS["csv"].can_parse
     assert {n for n, f in FORMATS.items() if f.can_parse} == {
         "frab-xml", "frab-json", "schedule2-json", "sessionize", "scale-signs", "ical"}
+
+
+def test_day_change_is_read_from_how_the_file_groups_its_nights() -> None:
+    from datetime import time
+
+    from hallway.interop import Day, day_change_of
+
+    berlin = ZoneInfo("Europe/Berlin")
+    room = Room("Saal 1")
+
+    def at(day: int, hhmm: str) -> datetime:
+        h, m = map(int, hhmm.split(":"))
+        return datetime(2024, 12, 27 + day, h, m, tzinfo=berlin)
+
+    def programme(starts: list[datetime], days: list[Day]) -> Programme:
+        return Programme(title="night owls", time_zone="Europe/Berlin", rooms=[room], days=days,
+                         sessions=[Session(guid=uuid.uuid4(), title=f"s{i}", start=start,
+                                           duration=timedelta(minutes=30), room=room)
+                                   for i, start in enumerate(starts)])
+
+    ccc_days = [Day(1, at(0, "00:00").date(), at(0, "10:00"), at(1, "06:00")),
+                Day(2, at(1, "00:00").date(), at(1, "06:00"), at(2, "06:00"))]
+    # a 01:30 talk listed under the evening before: days change after it, at the next hour
+    night = programme([at(0, "11:00"), at(1, "01:30"), at(1, "11:00")], ccc_days)
+    assert day_change_of(night) == time(2, 0)
+    # what the file says wins
+    night.day_change = time(4, 0)
+    assert day_change_of(night) == time(4, 0)
+    # no session after midnight: calendar dates
+    assert day_change_of(programme([at(0, "11:00"), at(1, "11:00")], ccc_days)) == time(0, 0)
+    # day labels a whole day off (DebConf 23's file): not mistaken for a late night
+    shifted = [Day(1, at(0, "00:00").date(), at(1, "03:00"), at(2, "03:00"))]
+    assert day_change_of(programme([at(1, "09:00"), at(1, "19:00")], shifted)) == time(0, 0)

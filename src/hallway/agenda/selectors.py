@@ -89,8 +89,7 @@ def break_slots(event: Event, release: Schedule | None = None) -> QuerySet:
 
 
 def day_bounds(event: Event, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=event.tz)
-    return start, start + dt.timedelta(days=1)
+    return event.day_bounds(day)
 
 
 def filter_choices(event: Event) -> dict[str, QuerySet]:

@@ -65,7 +65,7 @@ def event_home(request, event: str):
 def _day_from(event: Event, raw: str | None) -> dt.date:
     days = event.days
     if not raw:
-        today = timezone.localdate(timezone=event.tz)
+        today = event.day_of(timezone.now())
         return today if today in days else days[0]
     try:
         day = dt.date.fromisoformat(raw)
@@ -117,10 +117,9 @@ def programme_list(request, event: str):
     event = selectors.get_event(event)
     filters = selectors.Filters.from_query(request.GET)
     slots = list(filters.apply(selectors.release_slots(event)))
-    tz = event.tz
     days = [
         (day, [(moment, list(g)) for moment, g in groupby(day_slots, key=lambda s: s.start)])
-        for day, day_slots in groupby(slots, key=lambda s: s.start.astimezone(tz).date())
+        for day, day_slots in groupby(slots, key=lambda s: event.day_of(s.start))
     ]
     return _render(
         request,
@@ -197,10 +196,8 @@ def room_detail(request, event: str, room: str):
     umbrella = selectors.get_umbrella(event)
     room = get_object_or_404(Room, event=umbrella, slug=room)
     slots = selectors.release_slots(umbrella).filter(room=room)
-    tz = umbrella.tz
     days = [
-        (day, list(group))
-        for day, group in groupby(slots, key=lambda s: s.start.astimezone(tz).date())
+        (day, list(group)) for day, group in groupby(slots, key=lambda s: umbrella.day_of(s.start))
     ]
     return _render(request, "agenda/room.html", umbrella, room=room, days=days)
 
@@ -220,10 +217,8 @@ def room_now(request, event: str, room: str):
             moment = moment.replace(tzinfo=umbrella.tz)
     slots = selectors.release_slots(umbrella).filter(room=room, end__gt=moment)
     current = next((s for s in slots if s.start <= moment), None)
-    today = moment.astimezone(umbrella.tz).date()
-    upcoming = [
-        (s, s.start.astimezone(umbrella.tz).date() != today) for s in slots if s.start > moment
-    ][:2]
+    today = umbrella.day_of(moment)
+    upcoming = [(s, umbrella.day_of(s.start) != today) for s in slots if s.start > moment][:2]
     return _render(
         request,
         "agenda/now.html",

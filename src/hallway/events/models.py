@@ -63,6 +63,12 @@ class Event(PublicIdentity):
     time_zone = models.CharField(max_length=64, default="UTC", validators=[validate_time_zone])
     start_date = models.DateField()
     end_date = models.DateField()
+    day_change = models.TimeField(
+        default=dt.time(0, 0),
+        help_text="When one conference day ends and the next begins, in the event's time zone: "
+        "04:00 puts a 01:00 late-night session on the evening's day (frab's day_change). "
+        "Set on the umbrella; co-located events share its days.",
+    )
     website = models.URLField(blank=True)
     venue_name = models.CharField(max_length=200, blank=True)
     venue_address = models.TextField(blank=True)
@@ -90,6 +96,21 @@ class Event(PublicIdentity):
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def day_of(self, moment: dt.datetime) -> dt.date:
+        """The conference day ``moment`` belongs to: its local date, shifted by the day change."""
+        umbrella = self.umbrella
+        local = moment.astimezone(umbrella.tz).replace(tzinfo=None)
+        change = umbrella.day_change
+        return (local - dt.timedelta(hours=change.hour, minutes=change.minute)).date()
+
+    def day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+        """When conference day ``day`` begins and ends (the next day's day change)."""
+        umbrella = self.umbrella
+        start = dt.datetime.combine(day, umbrella.day_change, tzinfo=umbrella.tz)
+        end = dt.datetime.combine(day + dt.timedelta(days=1), umbrella.day_change,
+                                  tzinfo=umbrella.tz)
+        return start, end
 
     @property
     def days(self) -> list[dt.date]:

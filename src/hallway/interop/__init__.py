@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import _shared as sh
+from ._shared import day_change_of
 from .csv_export import export_csv
 from .errors import FormatError
 from .frab_json import export_frab_json, parse_frab_json_document
@@ -205,5 +206,5 @@ def filter_programme(
 __all__ = [
     "DEFAULT_MAX_BYTES", "FORMATS", "Day", "Format", "FormatError", "Link", "Person",
     "Programme", "Room", "Session", "Track", "derive_uuid", "export", "filter_programme",
-    "parse", "slugify", "sniff",
+    "day_change_of", "parse", "slugify", "sniff",
 ]

@@ -136,6 +136,36 @@ def group_by_day(programme: Programme) -> list[tuple[Day, list[Session]]]:
     return result
 
 
+def day_change_of(programme: Programme) -> time:
+    """The time of day at which the programme's conference days turn over.
+
+    What the file states (frab's ``day_change``) wins.  Otherwise it is read from how the file
+    groups sessions into days: CCC lists a 01:00 session under the evening before, so its day
+    must change after 01:00 and no later than the earliest session of a day.  The earliest
+    whole hour that keeps every session on the day the file put it is chosen; midnight when
+    calendar dates already do, or when no single time of day up to noon fits (a later one
+    would mean the file's day labels are off, as in DebConf 23's, not that nights run late).
+    """
+    if programme.day_change is not None:
+        return programme.day_change
+    tz = ZoneInfo(programme.time_zone)
+    low, high = -1, 24 * 60 - 1  # minutes after the listed day's midnight: low < change <= high
+    for day, sessions in group_by_day(programme):
+        midnight = datetime.combine(day.date, time())
+        for session in sessions:
+            local = session.start.astimezone(tz).replace(tzinfo=None)
+            offset = int((local - midnight).total_seconds() // 60)
+            low, high = max(low, offset - 24 * 60), min(high, offset)
+    if low < 0 <= high:
+        return time(0, 0)
+    change = (low // 60 + 1) * 60
+    if not low < change <= high:
+        change = low + 1
+    if not low < change <= min(high, 12 * 60):
+        return time(0, 0)
+    return time(change // 60, change % 60)
+
+
 def ignored_warning(ignored: dict[str, int]) -> list[str]:
     """One warning naming the fields with content that the model has no place for."""
     if not ignored:

@@ -156,6 +156,7 @@ class _Reader:
         if ctext("day_change"):
             day_change = sh.parse_time(ctext("day_change"), format=FORMAT,
                                        location=f"{cpath}/day_change")
+            programme.day_change = day_change
         # Tracks are declared in <conference> (frab, pretalx) or a top-level <tracks> (FOSDEM).
         for i, element in enumerate(conference.findall("track"), start=1):
             self._declare_track(element, f"{cpath}/track[{i}]")

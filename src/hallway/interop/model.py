@@ -21,7 +21,7 @@ import re
 import unicodedata
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 __all__ = [
     "HALLWAY_NAMESPACE",
@@ -155,6 +155,8 @@ class Programme:
     url: str | None = None
     version: str = ""
     timeslot_duration: timedelta | None = None
+    #: When one conference day turns into the next, where the file says (frab's day_change).
+    day_change: time | None = None
     days: list[Day] = field(default_factory=list)
     rooms: list[Room] = field(default_factory=list)
     tracks: list[Track] = field(default_factory=list)

@@ -212,18 +212,20 @@ def programme_for(
     programme.rooms = list(rooms.values())
     programme.tracks = list(tracks.values())
     programme.persons = list(persons.values())
-    tz = umbrella.tz
     by_day: dict[dt.date, list[neutral.Session]] = defaultdict(list)
     for s in programme.sessions:
-        by_day[s.start.astimezone(tz).date()].append(s)
+        by_day[umbrella.day_of(s.start)].append(s)
     for index, day in enumerate(event.days):
         sessions = by_day.get(day, [])
+        # a day runs from its first session to its last, never into the next day's change, so
+        # the exporters put every session on the day it belongs to
+        end = max((s.end for s in sessions), default=None)
         programme.days.append(
             neutral.Day(
                 index=index,
                 date=day,
                 start=min((s.start for s in sessions), default=None),
-                end=max((s.end for s in sessions), default=None),
+                end=end and min(end, umbrella.day_bounds(day)[1]),
             )
         )
     return programme
@@ -268,7 +270,10 @@ def _fits(value: str, field: str, model, where: str, report: ImportReport) -> bo
 
 def _target_event(programme: neutral.Programme, slug: str, report: ImportReport) -> Event:
     event = Event.objects.filter(slug=slug).select_related("parent").first()
-    starts = [s.start.astimezone(neutral_zone(programme)).date() for s in programme.sessions]
+    change = interop.day_change_of(programme)
+    shift = dt.timedelta(hours=change.hour, minutes=change.minute)
+    starts = [(s.start.astimezone(neutral_zone(programme)) - shift).date()
+              for s in programme.sessions]
     first = min(starts, default=programme.start or dt.date.today())
     last = max(starts, default=programme.end or first)
     if programme.start:
@@ -282,13 +287,24 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
             time_zone=programme.time_zone or "UTC",
             start_date=first,
             end_date=last,
+            day_change=change,
             website=programme.url or "",
         )
         event.full_clean()  # a bad slug or time zone stops the import with its message
         event.save()
         report.notes.append(f"created event '{slug}' ({first} to {last}, {event.time_zone})")
+        if change != dt.time(0, 0):
+            report.notes.append(
+                f"days change at {change:%H:%M}, as in the file: a session before then "
+                "belongs to the evening before"
+            )
         return event
     umbrella = event.umbrella
+    if change != umbrella.day_change:
+        report.notes.append(
+            f"the file's days change at {change:%H:%M}, {umbrella.slug}'s at "
+            f"{umbrella.day_change:%H:%M}; kept {umbrella.slug}'s"
+        )
     if first < umbrella.start_date or last > umbrella.end_date:
         umbrella.start_date = min(umbrella.start_date, first)
         umbrella.end_date = max(umbrella.end_date, last)
