@@ -55,8 +55,10 @@ def cs_adapter(problem_path: str, out_path: str) -> int:
     periods = data["periods"]
     pidx = {p["id"]: i for i, p in enumerate(periods)}
     starts = [dt.datetime.fromisoformat(p["start"]) for p in periods]
-    minutes = [int((dt.datetime.fromisoformat(p["end"]) - s).total_seconds() // 60)
-               for p, s in zip(periods, starts, strict=True)]
+    minutes = [
+        int((dt.datetime.fromisoformat(p["end"]) - s).total_seconds() // 60)
+        for p, s in zip(periods, starts, strict=True)
+    ]
     interested: dict[str, int] = {}
     for favs in data["attendees"]:
         for sid in favs:
@@ -64,56 +66,101 @@ def cs_adapter(problem_path: str, out_path: str) -> int:
     show_up = float(data.get("show_up", 1.0))
     sessions = data["sessions"]
     fixed = [s for s in sessions if s.get("fixed")]
-    plenary_periods = {pidx[s["fixed"]["period"]] + k for s in fixed if s.get("plenary")
-                       for k in range(s.get("length", 1))}
-    fixed_cells = {(pidx[s["fixed"]["period"]] + k, s["fixed"]["room"])
-                   for s in fixed for k in range(s.get("length", 1))}
+    plenary_periods = {
+        pidx[s["fixed"]["period"]] + k
+        for s in fixed
+        if s.get("plenary")
+        for k in range(s.get("length", 1))
+    }
+    fixed_cells = {
+        (pidx[s["fixed"]["period"]] + k, s["fixed"]["room"])
+        for s in fixed
+        for k in range(s.get("length", 1))
+    }
 
     # lab rooms carry two-period slots (paired within a day), every other room one-period slots
     slots, slot_cells = [], []
     for room in data["rooms"]:
         away = {pidx[p] for p in room.get("unavailable", [])}
-        usable = [i for i in range(len(periods)) if i not in away and i not in plenary_periods
-                  and (i, room["id"]) not in fixed_cells]
+        usable = [
+            i
+            for i in range(len(periods))
+            if i not in away and i not in plenary_periods and (i, room["id"]) not in fixed_cells
+        ]
         if "lab" in room.get("features", []):
             i = 0
             while i < len(usable):
                 p = usable[i]
-                if i + 1 < len(usable) and usable[i + 1] == p + 1 \
-                        and periods[p]["day"] == periods[p + 1]["day"]:
-                    span = int((dt.datetime.fromisoformat(periods[p + 1]["end"]) - starts[p])
-                               .total_seconds() // 60)
-                    slots.append(Slot(venue=room["id"], starts_at=starts[p], duration=span,
-                                      capacity=room["capacity"], session=f"d{periods[p]['day']}"))
+                if (
+                    i + 1 < len(usable)
+                    and usable[i + 1] == p + 1
+                    and periods[p]["day"] == periods[p + 1]["day"]
+                ):
+                    span = int(
+                        (
+                            dt.datetime.fromisoformat(periods[p + 1]["end"]) - starts[p]
+                        ).total_seconds()
+                        // 60
+                    )
+                    slots.append(
+                        Slot(
+                            venue=room["id"],
+                            starts_at=starts[p],
+                            duration=span,
+                            capacity=room["capacity"],
+                            session=f"d{periods[p]['day']}",
+                        )
+                    )
                     slot_cells.append((p, room, (p, p + 1)))
                     i += 2
                 else:
                     i += 1
         else:
             for p in usable:
-                slots.append(Slot(venue=room["id"], starts_at=starts[p], duration=minutes[p],
-                                  capacity=room["capacity"], session=f"d{periods[p]['day']}"))
+                slots.append(
+                    Slot(
+                        venue=room["id"],
+                        starts_at=starts[p],
+                        duration=minutes[p],
+                        capacity=room["capacity"],
+                        session=f"d{periods[p]['day']}",
+                    )
+                )
                 slot_cells.append((p, room, (p,)))
 
-    speaker_away = {sp["id"]: {pidx[p] for p in sp.get("unavailable", [])}
-                    for sp in data.get("speakers", [])}
+    speaker_away = {
+        sp["id"]: {pidx[p] for p in sp.get("unavailable", [])} for sp in data.get("speakers", [])
+    }
     for s in fixed:  # a fixed session's speakers are busy while it runs
         for sp in s.get("speakers", []):
             speaker_away.setdefault(sp, set()).update(
-                pidx[s["fixed"]["period"]] + k for k in range(s.get("length", 1)))
+                pidx[s["fixed"]["period"]] + k for k in range(s.get("length", 1))
+            )
     free = [s for s in sessions if not s.get("fixed")]
     events = []
     for s in free:
         length = s.get("length", 1)
-        duration = int((dt.datetime.fromisoformat(periods[length - 1]["end"]) - starts[0])
-                       .total_seconds() // 60)
+        duration = int(
+            (dt.datetime.fromisoformat(periods[length - 1]["end"]) - starts[0]).total_seconds()
+            // 60
+        )
         away = set().union(*(speaker_away.get(sp, set()) for sp in s.get("speakers", [])))
-        blocked = [slot for slot, (p, room, cells) in zip(slots, slot_cells, strict=True)
-                   if set(s.get("requires", [])) - set(room.get("features", []))
-                   or away & set(cells) or len(cells) < length]
-        events.append(Event(name=s["id"], duration=duration,
-                            demand=round(show_up * interested.get(s["id"], 0)),
-                            tags=list(s.get("speakers", [])), unavailability=blocked))
+        blocked = [
+            slot
+            for slot, (p, room, cells) in zip(slots, slot_cells, strict=True)
+            if set(s.get("requires", [])) - set(room.get("features", []))
+            or away & set(cells)
+            or len(cells) < length
+        ]
+        events.append(
+            Event(
+                name=s["id"],
+                duration=duration,
+                demand=round(show_up * interested.get(s["id"], 0)),
+                tags=list(s.get("speakers", [])),
+                unavailability=blocked,
+            )
+        )
     # conference-scheduler only enforces shared tags for events whose unavailability list is
     # non-empty, so talks sharing a speaker are also listed as unavailable during each other
     by_speaker: dict[str, list[int]] = {}
@@ -124,17 +171,22 @@ def cs_adapter(problem_path: str, out_path: str) -> int:
         for e in group:
             events[e].add_unavailability(*(events[o] for o in group if o != e))
     placed = scheduler.solution(
-        events, slots,
-        objective_function=objective_functions.efficiency_capacity_demand_difference)
+        events, slots, objective_function=objective_functions.efficiency_capacity_demand_difference
+    )
     assignments = {s["id"]: dict(s["fixed"]) for s in fixed}
     for e, k in placed:
         p, room, _ = slot_cells[k]
         assignments[free[e]["id"]] = {"period": periods[p]["id"], "room": room["id"]}
-    Path(out_path).write_text(json.dumps({
-        "format": "hallway-scheduling-solution/1", "assignments": assignments,
-        "solver": {"name": CS_REQUIREMENT, "seconds": round(time.perf_counter() - t0, 2)}}))
+    Path(out_path).write_text(
+        json.dumps(
+            {
+                "format": "hallway-scheduling-solution/1",
+                "assignments": assignments,
+                "solver": {"name": CS_REQUIREMENT, "seconds": round(time.perf_counter() - t0, 2)},
+            }
+        )
+    )
     return 0
-
 
 
 # ----------------------------------------------------------------------------------------------
@@ -145,8 +197,14 @@ def measured(cmd: list[str], timeout: float | None = None) -> dict:
     """Run `cmd`; return its exit code, wall seconds and peak memory (MB), killing on timeout."""
     t0 = time.perf_counter()
     # a session of its own, so that a timeout ends the solver and not only /usr/bin/time
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            cwd=ROOT, start_new_session=True)
+    proc = subprocess.Popen(
+        cmd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        cwd=ROOT,
+        start_new_session=True,
+    )
     try:
         out, err = proc.communicate(timeout=timeout)
         timed_out = False
@@ -154,8 +212,13 @@ def measured(cmd: list[str], timeout: float | None = None) -> dict:
         os.killpg(proc.pid, signal.SIGKILL)
         out, err = proc.communicate()
         timed_out = True
-    return {"rc": proc.returncode, "seconds": time.perf_counter() - t0, "timed_out": timed_out,
-            "stdout": out, "stderr": err}
+    return {
+        "rc": proc.returncode,
+        "seconds": time.perf_counter() - t0,
+        "timed_out": timed_out,
+        "stdout": out,
+        "stderr": err,
+    }
 
 
 def peak_mb(cmd: list[str], timeout: float | None = None) -> dict:
@@ -193,9 +256,16 @@ def run_hallway(problem: str, out: str, time_limit: float, seed: int, keep: str 
         print(f"infeasible: {exc}", file=sys.stderr)
         return 3
     Path(out).write_text(json.dumps(result.solution))
-    Path(out + ".stats").write_text(json.dumps({
-        "first_valid_seconds": result.first_valid_seconds, "seconds": result.seconds,
-        "method": result.method, "moves": [str(m) for m in result.moves]}))
+    Path(out + ".stats").write_text(
+        json.dumps(
+            {
+                "first_valid_seconds": result.first_valid_seconds,
+                "seconds": result.seconds,
+                "method": result.method,
+                "moves": [str(m) for m in result.moves],
+            }
+        )
+    )
     return 0
 
 
@@ -214,15 +284,25 @@ def feature_lower_bound(problem: dict) -> float:
     pid = [p["id"] for p in problem["periods"]]
 
     def bound(sessions: list[dict], rooms: list[dict]) -> float:
-        caps = sorted((r["capacity"] for r in rooms for p in range(n)
-                       if pid[p] not in r.get("unavailable", [])), reverse=True)
+        caps = sorted(
+            (
+                r["capacity"]
+                for r in rooms
+                for p in range(n)
+                if pid[p] not in r.get("unavailable", [])
+            ),
+            reverse=True,
+        )
         wants = sorted((show_up * counts.get(s["id"], 0) for s in sessions), reverse=True)
-        return sum(max(0.0, w - c) for w, c in zip(wants, caps, strict=False)) \
-            + sum(wants[len(caps):])
+        return sum(max(0.0, w - c) for w, c in zip(wants, caps, strict=False)) + sum(
+            wants[len(caps) :]
+        )
 
     # scarcest feature first; a session counts in one group only
-    feats = sorted({f for s in problem["sessions"] for f in s.get("requires", [])},
-                   key=lambda f: sum(f in r.get("features", []) for r in problem["rooms"]))
+    feats = sorted(
+        {f for s in problem["sessions"] for f in s.get("requires", [])},
+        key=lambda f: sum(f in r.get("features", []) for r in problem["rooms"]),
+    )
     total, rest = 0.0, list(problem["sessions"])
     for f in feats:
         group = [s for s in rest if f in s.get("requires", [])]
@@ -256,8 +336,14 @@ def _fmt(value: object, digits: int = 2) -> str:
     return str(value)
 
 
-def solve_row(work: Path, family: str, seed: int, solver: str, args: argparse.Namespace,
-              cs_python: Path | None) -> dict:
+def solve_row(
+    work: Path,
+    family: str,
+    seed: int,
+    solver: str,
+    args: argparse.Namespace,
+    cs_python: Path | None,
+) -> dict:
     problem = work / f"{family}-{seed}.json"
     sol = work / f"{family}-{seed}.{solver}.json"
     cached = work / f"{family}-{seed}.{solver}.row.json"
@@ -265,16 +351,34 @@ def solve_row(work: Path, family: str, seed: int, solver: str, args: argparse.Na
         return json.loads(cached.read_text())
     row: dict = {"family": family, "seed": seed, "solver": solver}
     if solver == "hallway":
-        run = peak_mb([PY, str(Path(__file__).resolve()), "run-hallway", str(problem), str(sol),
-                       str(args.time_limit), str(seed)])
+        run = peak_mb(
+            [
+                PY,
+                str(Path(__file__).resolve()),
+                "run-hallway",
+                str(problem),
+                str(sol),
+                str(args.time_limit),
+                str(seed),
+            ]
+        )
         stats = json.loads(Path(str(sol) + ".stats").read_text()) if run["rc"] == 0 else {}
         row["first_valid"] = stats.get("first_valid_seconds")
     elif solver == "track-spread":
         run = peak_mb([PY, str(BENCH_PY), "baseline", "track-spread", str(problem), "-o", str(sol)])
         row["first_valid"] = run["seconds"]
     else:
-        run = peak_mb([str(cs_python), str(Path(__file__).resolve()), "cs-adapter", str(problem),
-                       "-o", str(sol)], timeout=args.cs_timeout)
+        run = peak_mb(
+            [
+                str(cs_python),
+                str(Path(__file__).resolve()),
+                "cs-adapter",
+                str(problem),
+                "-o",
+                str(sol),
+            ],
+            timeout=args.cs_timeout,
+        )
         row["first_valid"] = run["seconds"] if run["rc"] == 0 else None
     row.update(seconds=run["seconds"], peak_mb=run["peak_mb"])
     if run["timed_out"]:
@@ -289,105 +393,234 @@ def solve_row(work: Path, family: str, seed: int, solver: str, args: argparse.Na
     return row
 
 
-def replan_row(work: Path, family: str, seed: int, case: str, flags: list[str],
-               args: argparse.Namespace) -> dict:
+def replan_row(
+    work: Path, family: str, seed: int, case: str, flags: list[str], args: argparse.Namespace
+) -> dict:
     problem, old = work / f"{family}-{seed}.json", work / f"{family}-{seed}.hallway.json"
     changed = work / f"{family}-{seed}.{case}.json"
     bench("perturb", str(problem), str(old), *flags, "--seed", str(seed), "-o", str(changed))
     new = work / f"{family}-{seed}.{case}.replan.json"
-    run = peak_mb([PY, str(Path(__file__).resolve()), "run-hallway", str(changed), str(new),
-                   str(args.time_limit), str(seed), str(old)])
+    run = peak_mb(
+        [
+            PY,
+            str(Path(__file__).resolve()),
+            "run-hallway",
+            str(changed),
+            str(new),
+            str(args.time_limit),
+            str(seed),
+            str(old),
+        ]
+    )
     row = {"family": family, "seed": seed, "case": case, "process_seconds": run["seconds"]}
     if run["rc"] != 0:
         row["status"] = "failed: " + (run["stderr"].strip().splitlines() or ["?"])[-1][:80]
         return row
     stats = json.loads(Path(str(new) + ".stats").read_text())
     cancelled = len(json.loads(changed.read_text())["perturbed"]["cancelled"])
-    row.update(status="ok", seconds=stats["seconds"], eval=evaluate(changed, new),
-               compare=json.loads(bench("compare", str(changed), str(old), str(new))),
-               cancelled=cancelled)
+    row.update(
+        status="ok",
+        seconds=stats["seconds"],
+        eval=evaluate(changed, new),
+        compare=json.loads(bench("compare", str(changed), str(old), str(new))),
+        cancelled=cancelled,
+    )
     if seed in args.scratch_seeds:
         scratch = work / f"{family}-{seed}.{case}.scratch.json"
-        srun = measured([PY, str(Path(__file__).resolve()), "run-hallway", str(changed),
-                         str(scratch), str(args.time_limit), str(seed)])
+        srun = measured(
+            [
+                PY,
+                str(Path(__file__).resolve()),
+                "run-hallway",
+                str(changed),
+                str(scratch),
+                str(args.time_limit),
+                str(seed),
+            ]
+        )
         if srun["rc"] == 0:
             row["scratch"] = evaluate(changed, scratch)
     return row
 
 
 def solver_table(rows: list[dict], families: list[str]) -> tuple[list[str], list[list[str]]]:
-    head = ["family", "seed", "solver", "hard", "missed %", "× track-spread", "overflow seats",
-            "referee LB", "× LB", "feature LB", "× fLB", "first valid s", "total s", "peak MB"]
+    head = [
+        "family",
+        "seed",
+        "solver",
+        "hard",
+        "missed %",
+        "× track-spread",
+        "overflow seats",
+        "referee LB",
+        "× LB",
+        "feature LB",
+        "× fLB",
+        "first valid s",
+        "total s",
+        "peak MB",
+    ]
     body = []
-    ts = {(r["family"], r["seed"]): r["eval"]["missed_pct"] for r in rows
-          if r["solver"] == "track-spread" and "eval" in r}
+    ts = {
+        (r["family"], r["seed"]): r["eval"]["missed_pct"]
+        for r in rows
+        if r["solver"] == "track-spread" and "eval" in r
+    }
     for r in rows:
         e = r.get("eval")
         if e is None:
-            body.append([r["family"], str(r["seed"]), r["solver"], "–", r["status"], "", "", "",
-                         "", "", "", "", _fmt(r["seconds"], 0), _fmt(r.get("peak_mb"), 0)])
+            body.append(
+                [
+                    r["family"],
+                    str(r["seed"]),
+                    r["solver"],
+                    "–",
+                    r["status"],
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    _fmt(r["seconds"], 0),
+                    _fmt(r.get("peak_mb"), 0),
+                ]
+            )
             continue
         base = ts.get((r["family"], r["seed"]))
         ovf, lb, flb = e["overflow_unsplit_seats"], e["overflow_lower_bound"], r["feature_lb"]
-        body.append([r["family"], str(r["seed"]), r["solver"], str(e["hard_violations"]),
-                     f"{e['missed_pct']:.2f}",
-                     _fmt(e["missed_pct"] / base if base else None),
-                     f"{ovf:.0f}", f"{lb:.0f}", _fmt(ovf / lb if lb else None),
-                     f"{flb:.0f}", _fmt(ovf / flb if flb else None),
-                     _fmt(r.get("first_valid")), _fmt(r["seconds"], 1), _fmt(r.get("peak_mb"), 0)])
+        body.append(
+            [
+                r["family"],
+                str(r["seed"]),
+                r["solver"],
+                str(e["hard_violations"]),
+                f"{e['missed_pct']:.2f}",
+                _fmt(e["missed_pct"] / base if base else None),
+                f"{ovf:.0f}",
+                f"{lb:.0f}",
+                _fmt(ovf / lb if lb else None),
+                f"{flb:.0f}",
+                _fmt(ovf / flb if flb else None),
+                _fmt(r.get("first_valid")),
+                _fmt(r["seconds"], 1),
+                _fmt(r.get("peak_mb"), 0),
+            ]
+        )
     # medians over seeds, per family and solver
     for family in families:
         for solver in ("hallway", "track-spread", "cs"):
-            mine = [r for r in rows if r["family"] == family and r["solver"] == solver
-                    and "eval" in r]
+            mine = [
+                r for r in rows if r["family"] == family and r["solver"] == solver and "eval" in r
+            ]
             if not mine:
                 continue
-            ratio = _median([r["eval"]["missed_pct"] / ts[(family, r["seed"])]
-                             for r in mine if ts.get((family, r["seed"]))])
-            ovf_ratio = _median([r["eval"]["overflow_unsplit_seats"] / r["feature_lb"]
-                                 for r in mine if r["feature_lb"]])
-            lb_ratio = _median([r["eval"]["overflow_unsplit_seats"] / r["eval"][
-                "overflow_lower_bound"] for r in mine if r["eval"]["overflow_lower_bound"]])
-            body.append([family, "median", solver,
-                         str(max(r["eval"]["hard_violations"] for r in mine)),
-                         _fmt(_median([r["eval"]["missed_pct"] for r in mine])), _fmt(ratio),
-                         _fmt(_median([r["eval"]["overflow_unsplit_seats"] for r in mine]), 0),
-                         "", _fmt(lb_ratio), "", _fmt(ovf_ratio),
-                         _fmt(_median([r.get("first_valid") for r in mine])),
-                         _fmt(_median([r["seconds"] for r in mine]), 1),
-                         _fmt(max((r["peak_mb"] or 0) for r in mine), 0)])
+            ratio = _median(
+                [
+                    r["eval"]["missed_pct"] / ts[(family, r["seed"])]
+                    for r in mine
+                    if ts.get((family, r["seed"]))
+                ]
+            )
+            ovf_ratio = _median(
+                [
+                    r["eval"]["overflow_unsplit_seats"] / r["feature_lb"]
+                    for r in mine
+                    if r["feature_lb"]
+                ]
+            )
+            lb_ratio = _median(
+                [
+                    r["eval"]["overflow_unsplit_seats"] / r["eval"]["overflow_lower_bound"]
+                    for r in mine
+                    if r["eval"]["overflow_lower_bound"]
+                ]
+            )
+            body.append(
+                [
+                    family,
+                    "median",
+                    solver,
+                    str(max(r["eval"]["hard_violations"] for r in mine)),
+                    _fmt(_median([r["eval"]["missed_pct"] for r in mine])),
+                    _fmt(ratio),
+                    _fmt(_median([r["eval"]["overflow_unsplit_seats"] for r in mine]), 0),
+                    "",
+                    _fmt(lb_ratio),
+                    "",
+                    _fmt(ovf_ratio),
+                    _fmt(_median([r.get("first_valid") for r in mine])),
+                    _fmt(_median([r["seconds"] for r in mine]), 1),
+                    _fmt(max((r["peak_mb"] or 0) for r in mine), 0),
+                ]
+            )
     return head, body
 
 
 def replan_table(rows: list[dict]) -> tuple[list[str], list[list[str]]]:
-    head = ["family", "seed", "case", "hard", "moved in time", "room only", "agendas changed %",
-            "missed %", "from scratch missed %", "overflow", "from scratch overflow",
-            "solve s", "process s"]
+    head = [
+        "family",
+        "seed",
+        "case",
+        "hard",
+        "moved in time",
+        "room only",
+        "agendas changed %",
+        "missed %",
+        "from scratch missed %",
+        "overflow",
+        "from scratch overflow",
+        "solve s",
+        "process s",
+    ]
     body = []
     for r in rows:
         if r["status"] != "ok":
-            body.append([r["family"], str(r["seed"]), r["case"], "–", r["status"]]
-                        + [""] * 7 + [_fmt(r["process_seconds"])])
+            body.append(
+                [r["family"], str(r["seed"]), r["case"], "–", r["status"]]
+                + [""] * 7
+                + [_fmt(r["process_seconds"])]
+            )
             continue
         e, c, sc = r["eval"], r["compare"], r.get("scratch")
-        body.append([r["family"], str(r["seed"]), r["case"], str(e["hard_violations"]),
-                     str(c["sessions_moved_in_time"]), str(c["sessions_moved_room_only"]),
-                     f"{c['attendees_with_changed_agenda_pct']:.2f}", f"{e['missed_pct']:.2f}",
-                     f"{sc['missed_pct']:.2f}" if sc else "–",
-                     f"{e['overflow_unsplit_seats']:.0f}",
-                     f"{sc['overflow_unsplit_seats']:.0f}" if sc else "–",
-                     _fmt(r["seconds"]), _fmt(r["process_seconds"])])
+        body.append(
+            [
+                r["family"],
+                str(r["seed"]),
+                r["case"],
+                str(e["hard_violations"]),
+                str(c["sessions_moved_in_time"]),
+                str(c["sessions_moved_room_only"]),
+                f"{c['attendees_with_changed_agenda_pct']:.2f}",
+                f"{e['missed_pct']:.2f}",
+                f"{sc['missed_pct']:.2f}" if sc else "–",
+                f"{e['overflow_unsplit_seats']:.0f}",
+                f"{sc['overflow_unsplit_seats']:.0f}" if sc else "–",
+                _fmt(r["seconds"]),
+                _fmt(r["process_seconds"]),
+            ]
+        )
     for case in dict.fromkeys(r["case"] for r in rows):
         ok = [r for r in rows if r["case"] == case and r["status"] == "ok"]
         if ok:
-            body.append(["all", "median", case,
-                         str(max(r["eval"]["hard_violations"] for r in ok)),
-                         _fmt(_median([r["compare"]["sessions_moved_in_time"] for r in ok]), 1),
-                         _fmt(_median([r["compare"]["sessions_moved_room_only"] for r in ok]), 1),
-                         _fmt(_median([r["compare"]["attendees_with_changed_agenda_pct"]
-                                       for r in ok])),
-                         "", "", "", "", _fmt(_median([r["seconds"] for r in ok])),
-                         _fmt(_median([r["process_seconds"] for r in ok]))])
+            body.append(
+                [
+                    "all",
+                    "median",
+                    case,
+                    str(max(r["eval"]["hard_violations"] for r in ok)),
+                    _fmt(_median([r["compare"]["sessions_moved_in_time"] for r in ok]), 1),
+                    _fmt(_median([r["compare"]["sessions_moved_room_only"] for r in ok]), 1),
+                    _fmt(_median([r["compare"]["attendees_with_changed_agenda_pct"] for r in ok])),
+                    "",
+                    "",
+                    "",
+                    "",
+                    _fmt(_median([r["seconds"] for r in ok])),
+                    _fmt(_median([r["process_seconds"] for r in ok])),
+                ]
+            )
     return head, body
 
 
@@ -427,8 +660,12 @@ def machine() -> str:
     return f"{os.cpu_count()} cores (`nproc`), {model}{mem}"
 
 
-REPLAN_CASES = {"cancel-1": ["--cancel", "1"], "cancel-5": ["--cancel", "5"],
-                "speaker-away-1": ["--speaker-away", "1"], "room-lost-1": ["--room-lost", "1"]}
+REPLAN_CASES = {
+    "cancel-1": ["--cancel", "1"],
+    "cancel-5": ["--cancel", "5"],
+    "speaker-away-1": ["--speaker-away", "1"],
+    "room-lost-1": ["--room-lost", "1"],
+}
 
 
 def _ints(text: str) -> list[int]:
@@ -440,32 +677,56 @@ def _words(text: str) -> list[str]:
 
 
 def run(argv: list[str]) -> int:
-    ap = argparse.ArgumentParser(description=__doc__,
-                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--families", type=_words, default=["T", "S", "M", "L"])
     ap.add_argument("--seeds", type=_ints, default=[0, 1, 2])
     ap.add_argument("--time-limit", type=float, default=60.0)
     ap.add_argument("--skip-cs", action="store_true", help="do not run conference-scheduler")
-    ap.add_argument("--cs-only", action="store_true",
-                    help="only run conference-scheduler (cached for a later --reuse-cs run)")
-    ap.add_argument("--reuse-cs", action="store_true",
-                    help="reuse conference-scheduler results cached in the work directory")
-    ap.add_argument("--cs-large-seeds", type=_ints, default=[0],
-                    help="seeds on which conference-scheduler runs for M and L (default 0)")
+    ap.add_argument(
+        "--cs-only",
+        action="store_true",
+        help="only run conference-scheduler (cached for a later --reuse-cs run)",
+    )
+    ap.add_argument(
+        "--reuse-cs",
+        action="store_true",
+        help="reuse conference-scheduler results cached in the work directory",
+    )
+    ap.add_argument(
+        "--cs-large-seeds",
+        type=_ints,
+        default=[0],
+        help="seeds on which conference-scheduler runs for M and L (default 0)",
+    )
     ap.add_argument("--cs-timeout", type=float, default=CS_TIMEOUT)
-    ap.add_argument("--replan-families", type=_words, default=None,
-                    help="families for the re-planning table (default: those of --families "
-                         "except T)")
-    ap.add_argument("--scratch-seeds", type=_ints, default=[0],
-                    help="seeds whose changed problems are also solved from scratch")
+    ap.add_argument(
+        "--replan-families",
+        type=_words,
+        default=None,
+        help="families for the re-planning table (default: those of --families except T)",
+    )
+    ap.add_argument(
+        "--scratch-seeds",
+        type=_ints,
+        default=[0],
+        help="seeds whose changed problems are also solved from scratch",
+    )
     ap.add_argument("--skip-replan", action="store_true")
     ap.add_argument("--workdir", type=Path, default=Path("/tmp/hallway-bench-solver"))
-    ap.add_argument("--update", type=Path, default=None, metavar="BENCHMARKS.md",
-                    help="replace the '## Solver' section of this file with the results")
+    ap.add_argument(
+        "--update",
+        type=Path,
+        default=None,
+        metavar="BENCHMARKS.md",
+        help="replace the '## Solver' section of this file with the results",
+    )
     args = ap.parse_args(argv)
     if not BENCH_PY.is_file():
-        print(f"error: {BENCH_PY} not found (../shared is needed for the benchmark)",
-              file=sys.stderr)
+        print(
+            f"error: {BENCH_PY} not found (../shared is needed for the benchmark)", file=sys.stderr
+        )
         return 2
     work = args.workdir
     work.mkdir(parents=True, exist_ok=True)
@@ -486,10 +747,12 @@ def run(argv: list[str]) -> int:
                 row["feature_lb"] = flb
                 rows.append(row)
                 e = row.get("eval", {})
-                print(f"{family}-{seed} {solver:13} {row['status']:>10} "
-                      f"missed {e.get('missed_pct', '–')}% overflow "
-                      f"{e.get('overflow_unsplit_seats', '–')} in {row['seconds']:.1f} s",
-                      flush=True)
+                print(
+                    f"{family}-{seed} {solver:13} {row['status']:>10} "
+                    f"missed {e.get('missed_pct', '–')}% overflow "
+                    f"{e.get('overflow_unsplit_seats', '–')} in {row['seconds']:.1f} s",
+                    flush=True,
+                )
     head, body = solver_table(rows, args.families)
     print_table("Scheduling quality (referee: bench.py evaluate)", head, body)
     sections = [markdown(head, body)]
@@ -501,16 +764,21 @@ def run(argv: list[str]) -> int:
                 for case, flags in REPLAN_CASES.items():
                     r = replan_row(work, family, seed, case, flags, args)
                     rrows.append(r)
-                    print(f"{family}-{seed} {case:15} {r['status']} "
-                          f"{r.get('compare', {})}", flush=True)
+                    print(
+                        f"{family}-{seed} {case:15} {r['status']} {r.get('compare', {})}",
+                        flush=True,
+                    )
         rhead, rbody = replan_table(rrows)
         print_table("Re-planning (bench.py perturb / compare / evaluate)", rhead, rbody)
         sections.append(markdown(rhead, rbody))
     command = "benchmarks/solver.py " + " ".join(argv) if argv else "benchmarks/solver.py"
-    report = "\n\n".join([
-        f"Command: `.venv/bin/python {command}` · started {started:%Y-%m-%d %H:%M} UTC · "
-        f"machine: {machine()}",
-        *sections])
+    report = "\n\n".join(
+        [
+            f"Command: `.venv/bin/python {command}` · started {started:%Y-%m-%d %H:%M} UTC · "
+            f"machine: {machine()}",
+            *sections,
+        ]
+    )
     (work / "solver-tables.md").write_text(report + "\n")
     print(f"\nMarkdown tables written to {work / 'solver-tables.md'}")
     if args.update:
@@ -526,8 +794,9 @@ def update_section(path: Path, body: str) -> None:
     if start is None:
         lines += ["", "## Solver", "", body]
     else:
-        end = next((i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")),
-                   len(lines))
+        end = next(
+            (i for i in range(start + 1, len(lines)) if lines[i].startswith("## ")), len(lines)
+        )
         results = [i for i in range(start, end) if lines[i].strip() == "### Results"]
         keep_until = results[0] + 1 if results else start + 1
         lines[keep_until:end] = ["", body, ""]

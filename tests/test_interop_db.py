@@ -268,8 +268,9 @@ def test_merged_csv_names_each_sessions_co_located_event(demo) -> None:
     rows = list(csv.DictReader(StringIO(export_bytes(demo, "csv").decode("utf-8-sig"))))
     sub_event = demo.sub_events.first()
     theirs = set(
-        Session.objects.filter(event=sub_event, slots__schedule=latest_release(demo))
-        .values_list("title", flat=True)
+        Session.objects.filter(event=sub_event, slots__schedule=latest_release(demo)).values_list(
+            "title", flat=True
+        )
     )
     assert theirs
     assert {r["title"] for r in rows if r["event"] == sub_event.name} == theirs
@@ -751,7 +752,9 @@ def test_a_night_session_stays_on_the_evenings_day(client, xml_schema) -> None: 
     days = DET.fromstring(exported).findall("day")
     assert [d.get("date") for d in days] == ["2024-12-27", "2024-12-28"]
     assert [e.findtext("title") for e in days[0].iter("event")] == [
-        "Opening", "Lightning talks after dark"]
+        "Opening",
+        "Lightning talks after dark",
+    ]
     # and the export reads back with the same day change and the same days
     again = interop.parse(exported)
     assert interop.day_change_of(again) == dt.time(2, 0)

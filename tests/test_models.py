@@ -61,10 +61,14 @@ def test_slot_ending_before_it_starts_is_refused_by_the_database(demo):
 def test_availability_windows_ending_before_they_start_are_refused(demo):
     start = dt.datetime(2027, 3, 5, 11, 0, tzinfo=demo.tz)
     windows = [
-        RoomAvailability(room=Room.objects.get(event=demo, name="Room 101"),
-                         start=start, end=start - dt.timedelta(hours=1)),
-        SpeakerAvailability(speaker=Speaker.objects.filter(event=demo).first(),
-                            start=start, end=start),
+        RoomAvailability(
+            room=Room.objects.get(event=demo, name="Room 101"),
+            start=start,
+            end=start - dt.timedelta(hours=1),
+        ),
+        SpeakerAvailability(
+            speaker=Speaker.objects.filter(event=demo).first(), start=start, end=start
+        ),
     ]
     for window in windows:
         with pytest.raises(ValidationError) as caught:

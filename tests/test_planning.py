@@ -52,9 +52,17 @@ def test_the_demo_placement_passes_the_referee(demo, shared_dir, tmp_path):
     problem.write_text(json.dumps(planning.problem))
     current.write_text(json.dumps(planning.current))
     result = subprocess.run(
-        [sys.executable, shared_dir / "scheduling" / "bench.py", "evaluate", problem, current,
-         "--json"],
-        capture_output=True, text=True, check=True,
+        [
+            sys.executable,
+            shared_dir / "scheduling" / "bench.py",
+            "evaluate",
+            problem,
+            current,
+            "--json",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert json.loads(result.stdout)["hard_violations"] == 0
 
@@ -70,9 +78,7 @@ def test_optimize_writes_the_work_in_progress_and_releases_nothing(demo):
     assert _placement(wip) != released
     assert "Nothing was released" in output and "moved" in output
     pinned = Slot.objects.filter(schedule=wip, pinned=True)
-    assert all(
-        (s.start, s.end, s.room_id) == released[(s.session_id, s.part)] for s in pinned
-    )
+    assert all((s.start, s.end, s.room_id) == released[(s.session_id, s.part)] for s in pinned)
 
 
 def test_a_cancellation_is_replanned_moving_almost_nothing(demo):
@@ -116,7 +122,8 @@ def test_series_workshop_parts_stay_in_order(demo):
     assert series.exists()
     for session in series:
         starts = list(
-            Slot.objects.filter(schedule=wip, session=session).order_by("part")
+            Slot.objects.filter(schedule=wip, session=session)
+            .order_by("part")
             .values_list("start", flat=True)
         )
         assert len(starts) == session.parts

@@ -22,23 +22,37 @@ class Rules:
     tri_state_recording: bool
 
 
-XML_RULES = Rules(slug=re.compile(r"^[a-z0-9_]{4,}-[a-z0-9\-_]{4,}$"),
-                  url=re.compile(r"^https?://\S+$"), code=re.compile(r"^[0-9A-Z]{6}$"),
-                  link_types=None, bios=False, tri_state_recording=False)
-JSON_RULES = Rules(slug=re.compile(r"^[a-z0-9_-]+[a-z0-9]$"),
-                   url=re.compile(r"^(?:https?://[^/?#\s]+\S*"
-                                  r"|(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:\S+)$"),
-                   code=re.compile(r"^[A-Z0-9]+$"),
-                   link_types=frozenset({"slides", "paper", "web", "blog", "article", "media",
-                                         "related", "activitypub"}),
-                   bios=True, tri_state_recording=True)
+XML_RULES = Rules(
+    slug=re.compile(r"^[a-z0-9_]{4,}-[a-z0-9\-_]{4,}$"),
+    url=re.compile(r"^https?://\S+$"),
+    code=re.compile(r"^[0-9A-Z]{6}$"),
+    link_types=None,
+    bios=False,
+    tri_state_recording=False,
+)
+JSON_RULES = Rules(
+    slug=re.compile(r"^[a-z0-9_-]+[a-z0-9]$"),
+    url=re.compile(
+        r"^(?:https?://[^/?#\s]+\S*"
+        r"|(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:\S+)$"
+    ),
+    code=re.compile(r"^[A-Z0-9]+$"),
+    link_types=frozenset(
+        {"slides", "paper", "web", "blog", "article", "media", "related", "activitypub"}
+    ),
+    bios=True,
+    tri_state_recording=True,
+)
 
 
 def _links(links: list[Link], rules: Rules) -> list[tuple]:
     if rules.link_types is None:
         return [(x.url, x.title, x.type) for x in links]
-    return [(x.url, x.title, x.type if x.type in rules.link_types else None) for x in links
-            if rules.url.match(x.url)]
+    return [
+        (x.url, x.title, x.type if x.type in rules.link_types else None)
+        for x in links
+        if rules.url.match(x.url)
+    ]
 
 
 def _kept(value: str | None, pattern: re.Pattern) -> str | None:
@@ -59,8 +73,9 @@ def session_view(session: Session, rules: Rules, *, keep_slug: bool, keep_id: bo
         "duration": session.duration,
         "room": session.room.name if session.room else None,
         "track": session.track.name if session.track else None,
-        "persons": [(p.name, p.guid, p.local_id) + ((p.bio,) if rules.bios else ())
-                    for p in session.persons],
+        "persons": [
+            (p.name, p.guid, p.local_id) + ((p.bio,) if rules.bios else ()) for p in session.persons
+        ],
         "links": _links(session.links, rules),
         "attachments": _links(session.attachments, rules),
         "url": _kept(session.url, rules.url),
@@ -70,8 +85,9 @@ def session_view(session: Session, rules: Rules, *, keep_slug: bool, keep_id: bo
         "slug": session.slug if keep_slug else "(not carried)",
         "code": _kept(session.code, rules.code),
         "recording_license": session.recording_license,
-        "do_not_record": (session.do_not_record if rules.tri_state_recording
-                          else bool(session.do_not_record)),
+        "do_not_record": (
+            session.do_not_record if rules.tri_state_recording else bool(session.do_not_record)
+        ),
     }
 
 
@@ -83,8 +99,9 @@ def assert_same_programme(before: Programme, after: Programme, rules: Rules) -> 
     for old, new in zip(before.days, after.days, strict=True):
         if old.start is not None:
             assert (new.start, new.end) == (old.start, old.end)
-    assert [r.name for r in after.rooms] == [r.name for r in before.rooms] or \
-        sorted(r.name for r in after.rooms) == sorted(r.name for r in before.rooms)
+    assert [r.name for r in after.rooms] == [r.name for r in before.rooms] or sorted(
+        r.name for r in after.rooms
+    ) == sorted(r.name for r in before.rooms)
     for room in before.rooms:
         if room.guid is not None:
             assert after.room(room.name).guid == room.guid, room.name
@@ -106,6 +123,5 @@ def assert_same_programme(before: Programme, after: Programme, rules: Rules) -> 
         keep_slug = slugs.count(old.slug) == 1 and bool(rules.slug.match(old.slug))
         old_view = session_view(old, rules, keep_slug=keep_slug, keep_id=keep_id)
         new_view = session_view(new, rules, keep_slug=keep_slug, keep_id=keep_id)
-        differing = {k: (old_view[k], new_view[k]) for k in old_view
-                     if old_view[k] != new_view[k]}
+        differing = {k: (old_view[k], new_view[k]) for k in old_view if old_view[k] != new_view[k]}
         assert not differing, f"session {old.guid} ({old.title!r}) changed: {differing}"

@@ -60,8 +60,9 @@ def json_validator(shared_dir: Path):
     formats whose optional checker packages are not installed (date-time, uri)."""
     import jsonschema
 
-    schema = json.loads((shared_dir / "interop" / "schemas" / "schedule.schema.json")
-                        .read_text(encoding="utf-8"))
+    schema = json.loads(
+        (shared_dir / "interop" / "schemas" / "schedule.schema.json").read_text(encoding="utf-8")
+    )
     validator_class = jsonschema.validators.validator_for(schema)
     checker = validator_class.FORMAT_CHECKER
     checker = jsonschema.FormatChecker(formats=checker.checkers)

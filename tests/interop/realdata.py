@@ -50,12 +50,20 @@ PROVENANCE = {
     "giggity-debconf23.xml": {"sessions": 117, "rooms": 5, "days": 8, "persons": 87},
     "giggity-jres_2022.ics": {"sessions": 120, "rooms": 15, "days": 4},
     "giggity-kielux_2020.ics": {"sessions": 24, "rooms": 4, "days": 2},
-    "giggity-romhack_camp_2026.pretalx.schedule.xml": {"sessions": 10, "rooms": 2, "days": 3,
-                                                       "persons": 3},
+    "giggity-romhack_camp_2026.pretalx.schedule.xml": {
+        "sessions": 10,
+        "rooms": 2,
+        "days": 3,
+        "persons": 3,
+    },
     "scale-13x.signs.json": {"sessions": 211, "rooms": 16, "days": 4},
     "scale-23x-testdata.signs.json": {},
-    "sessionize-globalazure-austria-2024.all.json": {"sessions": 15, "rooms": 4, "days": 1,
-                                                     "persons": 16},
+    "sessionize-globalazure-austria-2024.all.json": {
+        "sessions": 15,
+        "rooms": 4,
+        "days": 1,
+        "persons": 16,
+    },
     "voc-validator-frab-camp2019.json": {"sessions": 79, "rooms": 2, "days": 5},
     "voc-validator-hub-schedule2.json": {"sessions": 2, "days": 4, "persons": 4},
     "voc-validator-pretalx-democon.json": {"sessions": 36, "rooms": 2, "days": 3},
@@ -70,44 +78,71 @@ def independent_counts(path: Path, fmt: str) -> dict[str, int]:
         root = DET.fromstring(data)
         events = list(root.iter("event"))
         # frab ids start at 1; 0 means "no id", so such persons are told apart by name.
-        persons = {p.get("guid") or (p.get("id") if p.get("id") not in (None, "", "0")
-                                     else None) or (p.text or "").strip()
-                   for p in root.iter("person")}
-        return {"sessions": len(events),
-                "rooms": len({(e.findtext("room") or "").strip() for e in events} - {""}),
-                "days": len(root.findall("day")), "persons": len(persons)}
+        persons = {
+            p.get("guid")
+            or (p.get("id") if p.get("id") not in (None, "", "0") else None)
+            or (p.text or "").strip()
+            for p in root.iter("person")
+        }
+        return {
+            "sessions": len(events),
+            "rooms": len({(e.findtext("room") or "").strip() for e in events} - {""}),
+            "days": len(root.findall("day")),
+            "persons": len(persons),
+        }
     if fmt == "ical":
         text = re.sub(rb"\r?\n[ \t]", b"", data).decode("utf-8")
         locations = set(re.findall(r"^LOCATION[^:\r\n]*:(.*?)\r?$", text, re.M))
         dates = set(re.findall(r"^DTSTART[^:\r\n]*:(\d{8})", text, re.M))
         attendees = set(re.findall(r'^ATTENDEE[^\r\n]*?CN="?([^";:]+)', text, re.M))
-        return {"sessions": len(re.findall(r"^BEGIN:VEVENT\r?$", text, re.M)),
-                "rooms": len({x.strip() for x in locations} - {""}), "days": len(dates),
-                "persons": len(attendees)}
+        return {
+            "sessions": len(re.findall(r"^BEGIN:VEVENT\r?$", text, re.M)),
+            "rooms": len({x.strip() for x in locations} - {""}),
+            "days": len(dates),
+            "persons": len(attendees),
+        }
     document = json.loads(data)
     if fmt == "frab-json":
-        events = [e for day in document["schedule"]["conference"]["days"]
-                  for evs in day["rooms"].values() for e in evs]
-        persons = {p.get("guid") or p.get("id") or p.get("public_name") or p.get("name")
-                   for e in events for p in e["persons"]}
-        return {"sessions": len(events), "rooms": len({e["room"] for e in events} - {""}),
-                "days": len(document["schedule"]["conference"]["days"]),
-                "persons": len(persons)}
+        events = [
+            e
+            for day in document["schedule"]["conference"]["days"]
+            for evs in day["rooms"].values()
+            for e in evs
+        ]
+        persons = {
+            p.get("guid") or p.get("id") or p.get("public_name") or p.get("name")
+            for e in events
+            for p in e["persons"]
+        }
+        return {
+            "sessions": len(events),
+            "rooms": len({e["room"] for e in events} - {""}),
+            "days": len(document["schedule"]["conference"]["days"]),
+            "persons": len(persons),
+        }
     if fmt == "schedule2-json":
         schedule = document["schedule"]
-        return {"sessions": len(schedule["events"]),
-                "rooms": len({e["room"]["name"] for e in schedule["events"]}),
-                "days": len(schedule["conference"]["days"]),
-                "persons": len(schedule["persons"])}
+        return {
+            "sessions": len(schedule["events"]),
+            "rooms": len({e["room"]["name"] for e in schedule["events"]}),
+            "days": len(schedule["conference"]["days"]),
+            "persons": len(schedule["persons"]),
+        }
     if fmt == "sessionize":
         scheduled = [s for s in document["sessions"] if s.get("startsAt")]
-        return {"sessions": len(scheduled), "rooms": len({s["roomId"] for s in scheduled}),
-                "days": len({s["startsAt"][:10] for s in scheduled}),
-                "persons": len(document["speakers"])}
+        return {
+            "sessions": len(scheduled),
+            "rooms": len({s["roomId"] for s in scheduled}),
+            "days": len({s["startsAt"][:10] for s in scheduled}),
+            "persons": len(document["speakers"]),
+        }
     if fmt == "scale-signs":
         scheduled = [e for e in document if e.get("StartTime")]
         speakers = {n.strip() for e in scheduled for n in e["Speakers"].split(",")} - {""}
-        return {"sessions": len(scheduled),
-                "rooms": len({e["Location"] for e in scheduled} - {""}),
-                "days": len({e["StartTime"][:10] for e in scheduled}), "persons": len(speakers)}
+        return {
+            "sessions": len(scheduled),
+            "rooms": len({e["Location"] for e in scheduled} - {""}),
+            "days": len({e["StartTime"][:10] for e in scheduled}),
+            "persons": len(speakers),
+        }
     raise AssertionError(fmt)

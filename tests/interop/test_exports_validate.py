@@ -33,8 +33,7 @@ def test_frab_xml_export_validates_against_xsd(real_file: Path, xml_schema) -> N
 def test_frab_json_export_validates_against_schema(real_file: Path, json_validator) -> None:
     output = export(parse(real_file.read_bytes()), "frab-json")
     document = json.loads(output)
-    errors = [f"{list(e.absolute_path)}: {e.message}"
-              for e in json_validator.iter_errors(document)]
+    errors = [f"{list(e.absolute_path)}: {e.message}" for e in json_validator.iter_errors(document)]
     assert errors == []
 
 
@@ -69,8 +68,25 @@ def test_csv_export_parses_with_csv(real_file: Path) -> None:
     text = export(programme, "csv").decode("utf-8-sig")
     rows = list(csv.DictReader(io.StringIO(text, newline="")))
     assert len(rows) == len(programme.sessions)
-    assert list(rows[0]) == ["date", "start", "end", "room", "title", "speakers", "event",
-                             "track", "type", "language", "url", "guid"] if rows else True
+    assert (
+        list(rows[0])
+        == [
+            "date",
+            "start",
+            "end",
+            "room",
+            "title",
+            "speakers",
+            "event",
+            "track",
+            "type",
+            "language",
+            "url",
+            "guid",
+        ]
+        if rows
+        else True
+    )
     assert sorted(r["guid"] for r in rows) == sorted(str(s.guid) for s in programme.sessions)
     assert {r["title"] for r in rows} == {s.title for s in programme.sessions}
 
@@ -79,6 +95,13 @@ def test_registry_describes_every_export() -> None:
     for name, fmt in FORMATS.items():
         assert fmt.media_type and fmt.extension
         if fmt.can_export:
-            assert isinstance(export(parse(b'{"schedule": {"version": "1", "conference": '
-                                           b'{"title": "Empty", "acronym": "empty"}}}'),
-                                     name), bytes)
+            assert isinstance(
+                export(
+                    parse(
+                        b'{"schedule": {"version": "1", "conference": '
+                        b'{"title": "Empty", "acronym": "empty"}}}'
+                    ),
+                    name,
+                ),
+                bytes,
+            )

@@ -16,19 +16,48 @@ from hallway.interop import FORMATS, Programme, Room, Session, export, parse, sn
 
 SESSIONIZE = {
     "sessions": [
-        {"id": "101", "title": "Kubernetes for cats", "description": "Purr.",
-         "startsAt": "2024-04-20T09:00:00", "endsAt": "2024-04-20T09:45:00",
-         "isServiceSession": False, "speakers": ["5b0c6f0e-4b8e-4a1e-9d35-1a2b3c4d5e6f"],
-         "categoryItems": [11, 21], "roomId": 1, "recordingUrl": "https://video.example/101"},
-        {"id": "sv-1", "title": "Lunch", "startsAt": "2024-04-20T12:00:00",
-         "endsAt": "2024-04-20T13:00:00", "isServiceSession": True, "speakers": [],
-         "categoryItems": [], "roomId": 1},
-        {"id": "102", "title": "Not scheduled yet", "startsAt": None, "endsAt": None,
-         "speakers": [], "categoryItems": [], "roomId": None},
+        {
+            "id": "101",
+            "title": "Kubernetes for cats",
+            "description": "Purr.",
+            "startsAt": "2024-04-20T09:00:00",
+            "endsAt": "2024-04-20T09:45:00",
+            "isServiceSession": False,
+            "speakers": ["5b0c6f0e-4b8e-4a1e-9d35-1a2b3c4d5e6f"],
+            "categoryItems": [11, 21],
+            "roomId": 1,
+            "recordingUrl": "https://video.example/101",
+        },
+        {
+            "id": "sv-1",
+            "title": "Lunch",
+            "startsAt": "2024-04-20T12:00:00",
+            "endsAt": "2024-04-20T13:00:00",
+            "isServiceSession": True,
+            "speakers": [],
+            "categoryItems": [],
+            "roomId": 1,
+        },
+        {
+            "id": "102",
+            "title": "Not scheduled yet",
+            "startsAt": None,
+            "endsAt": None,
+            "speakers": [],
+            "categoryItems": [],
+            "roomId": None,
+        },
     ],
-    "speakers": [{"id": "5b0c6f0e-4b8e-4a1e-9d35-1a2b3c4d5e6f", "firstName": "Ada",
-                  "lastName": "L.", "fullName": "Ada L.", "bio": "Counts.",
-                  "links": [{"title": "Blog", "url": "https://ada.example", "linkType": "Blog"}]}],
+    "speakers": [
+        {
+            "id": "5b0c6f0e-4b8e-4a1e-9d35-1a2b3c4d5e6f",
+            "firstName": "Ada",
+            "lastName": "L.",
+            "fullName": "Ada L.",
+            "bio": "Counts.",
+            "links": [{"title": "Blog", "url": "https://ada.example", "linkType": "Blog"}],
+        }
+    ],
     "categories": [
         {"id": 1, "title": "Track", "items": [{"id": 11, "name": "Cloud"}]},
         {"id": 2, "title": "Session format", "items": [{"id": 21, "name": "Lightning talk"}]},
@@ -56,23 +85,57 @@ def test_sessionize_categories_become_tracks_and_types() -> None:
 
 SCHEDULE2 = {
     "schedule": {
-        "version": "1", "conference": {
-            "acronym": "tiny", "title": "Tiny", "time_zone_name": "Europe/Berlin",
-            "start": "2024-12-27", "end": "2024-12-27",
+        "version": "1",
+        "conference": {
+            "acronym": "tiny",
+            "title": "Tiny",
+            "time_zone_name": "Europe/Berlin",
+            "start": "2024-12-27",
+            "end": "2024-12-27",
             "tracks": [{"name": "Science", "slug": "science", "colors": {"light": "#00A356"}}],
-            "rooms": [{"name": "Saal 1", "guid": "ba692ba3-421b-5371-8309-60acc34a3c05",
-                       "capacity": 3025, "description": {"en": "Big hall"}}],
-            "days": [{"index": 1, "date": "2024-12-27", "start": "2024-12-27T09:00:00+01:00",
-                      "end": "2024-12-28T04:00:00+01:00"}]},
-        "events": [{"guid": "270fa44c-821a-577f-8ca3-33e8d4a8c2a7", "title": "Opening",
-                    "start": "2024-12-27T10:30:00+01:00", "end": "2024-12-27T11:00:00+01:00",
-                    "room": {"guid": "ba692ba3-421b-5371-8309-60acc34a3c05"},
-                    "track": {"slug": "science"}, "logo": {"url": "https://x.example/l.png"},
-                    "participants": [{"guid": "0c16ffaa-709d-599f-959f-9a38b911361a",
-                                      "name": "Gabriela", "role": "SPEAKER"}],
-                    "attachments": [{"type": "SLIDES", "url": "https://x.example/s.pdf"}]}],
-        "persons": [{"guid": "0c16ffaa-709d-599f-959f-9a38b911361a", "name": "Gabriela",
-                     "biography": "Hacker."}],
+            "rooms": [
+                {
+                    "name": "Saal 1",
+                    "guid": "ba692ba3-421b-5371-8309-60acc34a3c05",
+                    "capacity": 3025,
+                    "description": {"en": "Big hall"},
+                }
+            ],
+            "days": [
+                {
+                    "index": 1,
+                    "date": "2024-12-27",
+                    "start": "2024-12-27T09:00:00+01:00",
+                    "end": "2024-12-28T04:00:00+01:00",
+                }
+            ],
+        },
+        "events": [
+            {
+                "guid": "270fa44c-821a-577f-8ca3-33e8d4a8c2a7",
+                "title": "Opening",
+                "start": "2024-12-27T10:30:00+01:00",
+                "end": "2024-12-27T11:00:00+01:00",
+                "room": {"guid": "ba692ba3-421b-5371-8309-60acc34a3c05"},
+                "track": {"slug": "science"},
+                "logo": {"url": "https://x.example/l.png"},
+                "participants": [
+                    {
+                        "guid": "0c16ffaa-709d-599f-959f-9a38b911361a",
+                        "name": "Gabriela",
+                        "role": "SPEAKER",
+                    }
+                ],
+                "attachments": [{"type": "SLIDES", "url": "https://x.example/s.pdf"}],
+            }
+        ],
+        "persons": [
+            {
+                "guid": "0c16ffaa-709d-599f-959f-9a38b911361a",
+                "name": "Gabriela",
+                "biography": "Hacker.",
+            }
+        ],
     }
 }
 
@@ -102,21 +165,42 @@ def test_sniff_tells_the_json_formats_apart() -> None:
 def _one_session_programme(**session_fields) -> Programme:
     tz = ZoneInfo("Europe/Rome")
     room = Room("Workshop 2")
-    fields = {"guid": uuid.uuid4(), "title": "CTF, \"all night\"",
-              "start": datetime(2026, 10, 2, 17, 0, tzinfo=tz),
-              "duration": timedelta(hours=15), "room": room} | session_fields
-    return Programme(title="Camp", time_zone="Europe/Rome", rooms=[room],
-                     sessions=[Session(**fields)])
+    fields = {
+        "guid": uuid.uuid4(),
+        "title": 'CTF, "all night"',
+        "start": datetime(2026, 10, 2, 17, 0, tzinfo=tz),
+        "duration": timedelta(hours=15),
+        "room": room,
+    } | session_fields
+    return Programme(
+        title="Camp", time_zone="Europe/Rome", rooms=[room], sessions=[Session(**fields)]
+    )
 
 
 def test_csv_layout_and_sessions_past_midnight() -> None:
     programme = _one_session_programme(sub_event="Embedded Linux Day")
-    rows = list(csv.reader(io.StringIO(export(programme, "csv").decode("utf-8-sig"),
-                                       newline="")))
-    assert rows[0] == ["date", "start", "end", "room", "title", "speakers", "event", "track",
-                       "type", "language", "url", "guid"]
-    assert rows[1][:5] == ["2026-10-02", "17:00", "2026-10-03 08:00", "Workshop 2",
-                           'CTF, "all night"']
+    rows = list(csv.reader(io.StringIO(export(programme, "csv").decode("utf-8-sig"), newline="")))
+    assert rows[0] == [
+        "date",
+        "start",
+        "end",
+        "room",
+        "title",
+        "speakers",
+        "event",
+        "track",
+        "type",
+        "language",
+        "url",
+        "guid",
+    ]
+    assert rows[1][:5] == [
+        "2026-10-02",
+        "17:00",
+        "2026-10-03 08:00",
+        "Workshop 2",
+        'CTF, "all night"',
+    ]
     assert rows[1][6] == "Embedded Linux Day"
 
 
@@ -137,7 +221,13 @@ def test_registry() -> None:
     assert FORMATS["ical"].media_type == "text/calendar" and FORMATS["ical"].extension == "ics"
     assert FORMATS["csv"].can_export and not FORMATS["csv"].can_parse
     assert {n for n, f in FORMATS.items() if f.can_parse} == {
-        "frab-xml", "frab-json", "schedule2-json", "sessionize", "scale-signs", "ical"}
+        "frab-xml",
+        "frab-json",
+        "schedule2-json",
+        "sessionize",
+        "scale-signs",
+        "ical",
+    }
 
 
 def test_day_change_is_read_from_how_the_file_groups_its_nights() -> None:
@@ -153,13 +243,27 @@ def test_day_change_is_read_from_how_the_file_groups_its_nights() -> None:
         return datetime(2024, 12, 27 + day, h, m, tzinfo=berlin)
 
     def programme(starts: list[datetime], days: list[Day]) -> Programme:
-        return Programme(title="night owls", time_zone="Europe/Berlin", rooms=[room], days=days,
-                         sessions=[Session(guid=uuid.uuid4(), title=f"s{i}", start=start,
-                                           duration=timedelta(minutes=30), room=room)
-                                   for i, start in enumerate(starts)])
+        return Programme(
+            title="night owls",
+            time_zone="Europe/Berlin",
+            rooms=[room],
+            days=days,
+            sessions=[
+                Session(
+                    guid=uuid.uuid4(),
+                    title=f"s{i}",
+                    start=start,
+                    duration=timedelta(minutes=30),
+                    room=room,
+                )
+                for i, start in enumerate(starts)
+            ],
+        )
 
-    ccc_days = [Day(1, at(0, "00:00").date(), at(0, "10:00"), at(1, "06:00")),
-                Day(2, at(1, "00:00").date(), at(1, "06:00"), at(2, "06:00"))]
+    ccc_days = [
+        Day(1, at(0, "00:00").date(), at(0, "10:00"), at(1, "06:00")),
+        Day(2, at(1, "00:00").date(), at(1, "06:00"), at(2, "06:00")),
+    ]
     # a 01:30 talk listed under the evening before: days change after it, at the next hour
     night = programme([at(0, "11:00"), at(1, "01:30"), at(1, "11:00")], ccc_days)
     assert day_change_of(night) == time(2, 0)

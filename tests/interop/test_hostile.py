@@ -42,24 +42,30 @@ def test_minimal_document_is_fine() -> None:
 
 
 def test_external_entity_is_refused_without_reading_it() -> None:
-    data = (b'<?xml version="1.0"?><!DOCTYPE schedule [<!ENTITY xxe SYSTEM '
-            b'"file:///etc/passwd">]><schedule><version>&xxe;</version></schedule>')
+    data = (
+        b'<?xml version="1.0"?><!DOCTYPE schedule [<!ENTITY xxe SYSTEM '
+        b'"file:///etc/passwd">]><schedule><version>&xxe;</version></schedule>'
+    )
     error = refused(data)
     assert "DTD" in str(error) or "entit" in str(error)
     assert "root:" not in str(error)
 
 
 def test_external_dtd_is_refused() -> None:
-    data = (b'<?xml version="1.0"?><!DOCTYPE schedule SYSTEM "http://example.invalid/s.dtd">'
-            b"<schedule/>")
+    data = (
+        b'<?xml version="1.0"?><!DOCTYPE schedule SYSTEM "http://example.invalid/s.dtd"><schedule/>'
+    )
     assert "DTD" in str(refused(data))
 
 
 def test_billion_laughs_is_refused() -> None:
-    entities = "".join(f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">'
-                       for i in range(1, 10))
-    data = (f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">{entities}]>'
-            "<schedule><version>&lol9;</version></schedule>").encode()
+    entities = "".join(
+        f'<!ENTITY lol{i} "{("&lol" + str(i - 1) + ";") * 10}">' for i in range(1, 10)
+    )
+    data = (
+        f'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol0 "lol">{entities}]>'
+        "<schedule><version>&lol9;</version></schedule>"
+    ).encode()
     assert "DTD" in str(refused(data))
 
 
@@ -130,8 +136,9 @@ def test_event_without_title_names_the_element_and_line() -> None:
     error = refused(minimal(title="").encode())
     assert "title" in error.message
     assert "/schedule/day[1]/room[1]/event[1]" in error.location
-    event_line = next(i for i, line in enumerate(minimal().splitlines(), start=1)
-                      if "<event " in line)
+    event_line = next(
+        i for i, line in enumerate(minimal().splitlines(), start=1) if "<event " in line
+    )
     assert f"(line {event_line})" in error.location
 
 
@@ -147,15 +154,25 @@ def test_unknown_time_zone() -> None:
 
 
 def test_truncated_json_names_line_and_column() -> None:
-    data = json.dumps({"schedule": {"version": "1", "conference": {"title": "x"}}},
-                      indent=1).encode()[:-10]
+    data = json.dumps(
+        {"schedule": {"version": "1", "conference": {"title": "x"}}}, indent=1
+    ).encode()[:-10]
     error = refused(data)
     assert "invalid JSON" in error.message and error.location.startswith("line ")
 
 
 def test_json_with_wrong_types_names_the_path() -> None:
-    data = json.dumps({"schedule": {"version": "1", "conference": {
-        "title": "x", "days": [{"index": 1, "date": "2025-01-01", "rooms": {"A": "oops"}}]}}})
+    data = json.dumps(
+        {
+            "schedule": {
+                "version": "1",
+                "conference": {
+                    "title": "x",
+                    "days": [{"index": 1, "date": "2025-01-01", "rooms": {"A": "oops"}}],
+                },
+            }
+        }
+    )
     error = refused(data.encode())
     assert error.location == '$.schedule.conference.days[0].rooms["A"]'
     assert "array" in error.message
@@ -171,10 +188,22 @@ def test_json_latin1() -> None:
 
 
 def test_sessionize_unknown_speaker() -> None:
-    data = json.dumps({"sessions": [{"id": "1", "title": "t", "startsAt": "2024-01-01T10:00:00",
-                                     "endsAt": "2024-01-01T11:00:00", "speakers": ["nobody"],
-                                     "roomId": None}],
-                       "speakers": [], "rooms": []}).encode()
+    data = json.dumps(
+        {
+            "sessions": [
+                {
+                    "id": "1",
+                    "title": "t",
+                    "startsAt": "2024-01-01T10:00:00",
+                    "endsAt": "2024-01-01T11:00:00",
+                    "speakers": ["nobody"],
+                    "roomId": None,
+                }
+            ],
+            "speakers": [],
+            "rooms": [],
+        }
+    ).encode()
     error = refused(data)
     assert "unknown speaker" in error.message and error.location == "$.sessions[0].speakers[0]"
 
@@ -185,14 +214,17 @@ def test_ical_without_end_is_truncated() -> None:
 
 
 def test_ical_event_without_start() -> None:
-    data = (b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\nSUMMARY:x\r\n"
-            b"END:VEVENT\r\nEND:VCALENDAR\r\n")
+    data = (
+        b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\nSUMMARY:x\r\n"
+        b"END:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
     assert "DTSTART" in refused(data).message
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("name", ["fosdem-2025.schedule.xml", "ccc-32c3.schedule.json",
-                                  "giggity-kielux_2020.ics"])
+@pytest.mark.parametrize(
+    "name", ["fosdem-2025.schedule.xml", "ccc-32c3.schedule.json", "giggity-kielux_2020.ics"]
+)
 def test_truncated_real_files(shared_dir: Path, name: str) -> None:
     data = (shared_dir / "interop" / "real" / name).read_bytes()
     for fraction in (0.1, 0.5, 0.99):

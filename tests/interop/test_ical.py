@@ -33,21 +33,47 @@ def programme() -> Programme:
     science, art = Track("Science", color="#00A356"), Track("Art & Beauty")
     ada, bob = Person("Ada Lovelace", guid=uuid.uuid4()), Person("Bøb Ünïcode", local_id=7)
     sessions = [
-        Session(guid=uuid.uuid4(), title=" ".join(["Ünïcödé ✓ 日本語の講演"] * 6),
-                start=datetime(2024, 12, 27, 10, 30, tzinfo=BERLIN),
-                duration=timedelta(minutes=45), room=saal, track=science, persons=[ada, bob],
-                abstract=" ".join(["Ça va? 🎉"] * 40), sub_event="kcd", url="https://example.org/a"),
-        Session(guid=uuid.uuid4(), title="Second", start=datetime(2024, 12, 27, 12, 0,
-                                                                    tzinfo=BERLIN),
-                duration=timedelta(hours=1), room=foyer, track=art, persons=[bob]),
-        Session(guid=uuid.uuid4(), title="Third", start=datetime(2024, 12, 28, 0, 30,
-                                                                   tzinfo=BERLIN),
-                duration=timedelta(minutes=30), room=saal, track=science, persons=[ada],
-                sub_event="devopsdays"),
+        Session(
+            guid=uuid.uuid4(),
+            title=" ".join(["Ünïcödé ✓ 日本語の講演"] * 6),
+            start=datetime(2024, 12, 27, 10, 30, tzinfo=BERLIN),
+            duration=timedelta(minutes=45),
+            room=saal,
+            track=science,
+            persons=[ada, bob],
+            abstract=" ".join(["Ça va? 🎉"] * 40),
+            sub_event="kcd",
+            url="https://example.org/a",
+        ),
+        Session(
+            guid=uuid.uuid4(),
+            title="Second",
+            start=datetime(2024, 12, 27, 12, 0, tzinfo=BERLIN),
+            duration=timedelta(hours=1),
+            room=foyer,
+            track=art,
+            persons=[bob],
+        ),
+        Session(
+            guid=uuid.uuid4(),
+            title="Third",
+            start=datetime(2024, 12, 28, 0, 30, tzinfo=BERLIN),
+            duration=timedelta(minutes=30),
+            room=saal,
+            track=science,
+            persons=[ada],
+            sub_event="devopsdays",
+        ),
     ]
-    return Programme(title="Test Congress", acronym="testcon", time_zone="Europe/Berlin",
-                     rooms=[saal, foyer], tracks=[science, art], persons=[ada, bob],
-                     sessions=sessions)
+    return Programme(
+        title="Test Congress",
+        acronym="testcon",
+        time_zone="Europe/Berlin",
+        rooms=[saal, foyer],
+        tracks=[science, art],
+        persons=[ada, bob],
+        sessions=sessions,
+    )
 
 
 def events(data: bytes) -> dict[str, icalendar.Event]:
@@ -178,8 +204,7 @@ END:VCALENDAR\r
 def test_repeating_events_become_one_session_per_occurrence() -> None:
     prog = parse(EXPO)
     pasadena = ZoneInfo("America/Los_Angeles")
-    expo = sorted((s for s in prog.sessions if s.title.startswith("Expo")),
-                  key=lambda s: s.start)
+    expo = sorted((s for s in prog.sessions if s.title.startswith("Expo")), key=lambda s: s.start)
     assert [(s.start.astimezone(pasadena).strftime("%a %H:%M"), s.duration) for s in expo] == [
         ("Thu 10:00", timedelta(hours=8)),
         ("Fri 12:00", timedelta(hours=4)),  # the override moved and shortened Friday
@@ -210,8 +235,10 @@ def test_a_rule_expanding_past_any_conference_is_refused() -> None:
 def test_an_inverted_event_is_refused_not_silently_swapped_by_the_expansion() -> None:
     # The expansion library would swap an end before its start (moving the session); the file's
     # events are checked first, so the error names the VEVENT as it stands in the file.
-    broken = EXPO.replace(b"DTEND;TZID=America/Los_Angeles:20270305T102000",
-                          b"DTEND;TZID=America/Los_Angeles:20270305T090000")
+    broken = EXPO.replace(
+        b"DTEND;TZID=America/Los_Angeles:20270305T102000",
+        b"DTEND;TZID=America/Los_Angeles:20270305T090000",
+    )
     with pytest.raises(FormatError, match="ends before it starts") as caught:
         parse(broken)
     assert caught.value.location == "VEVENT[2] (UID keynote@example.org)"

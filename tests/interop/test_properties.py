@@ -43,34 +43,57 @@ zones = st.sampled_from(["Europe/Berlin", "America/Los_Angeles", "Asia/Kolkata",
 def programmes(draw) -> Programme:
     tz_name = draw(zones)
     tz = ZoneInfo(tz_name)
-    rooms = [Room(n, guid=draw(st.none() | st.uuids()))
-             for n in draw(st.lists(name, min_size=1, max_size=4, unique=True))]
-    tracks = [Track(n, color=draw(st.none() | st.sampled_from(["#aa00ff", "#123456"])))
-              for n in draw(st.lists(name, max_size=3, unique=True))]
-    persons = [Person(n, guid=draw(st.none() | st.uuids()), local_id=i + 1)
-               for i, n in enumerate(draw(st.lists(name, max_size=5, unique=True)))]
+    rooms = [
+        Room(n, guid=draw(st.none() | st.uuids()))
+        for n in draw(st.lists(name, min_size=1, max_size=4, unique=True))
+    ]
+    tracks = [
+        Track(n, color=draw(st.none() | st.sampled_from(["#aa00ff", "#123456"])))
+        for n in draw(st.lists(name, max_size=3, unique=True))
+    ]
+    persons = [
+        Person(n, guid=draw(st.none() | st.uuids()), local_id=i + 1)
+        for i, n in enumerate(draw(st.lists(name, max_size=5, unique=True)))
+    ]
     sessions = []
     base = datetime(2025, 2, 1, 9, 0)
     for i in range(draw(st.integers(1, 8))):
-        start = (base + timedelta(minutes=5 * draw(st.integers(0, 2 * 24 * 12)))).replace(
-            tzinfo=tz)
-        sessions.append(Session(
-            guid=uuid.uuid4(), local_id=i + 1, title=draw(name), start=start,
-            duration=timedelta(minutes=draw(st.integers(0, 600))),
-            room=draw(st.sampled_from(rooms)), track=draw(st.none() | st.sampled_from(tracks))
-            if tracks else None,
-            subtitle=draw(free_text), abstract=draw(free_text), description=draw(free_text),
-            type=draw(free_text), language=draw(st.sampled_from(["", "en", "de"])),
-            persons=draw(st.lists(st.sampled_from(persons), max_size=3, unique_by=id))
-            if persons else [],
-            links=[Link(url=f"https://example.org/{i}/{j}", title=draw(free_text))
-                   for j in range(draw(st.integers(0, 2)))],
-            do_not_record=draw(st.booleans()),
-        ))
+        start = (base + timedelta(minutes=5 * draw(st.integers(0, 2 * 24 * 12)))).replace(tzinfo=tz)
+        sessions.append(
+            Session(
+                guid=uuid.uuid4(),
+                local_id=i + 1,
+                title=draw(name),
+                start=start,
+                duration=timedelta(minutes=draw(st.integers(0, 600))),
+                room=draw(st.sampled_from(rooms)),
+                track=draw(st.none() | st.sampled_from(tracks)) if tracks else None,
+                subtitle=draw(free_text),
+                abstract=draw(free_text),
+                description=draw(free_text),
+                type=draw(free_text),
+                language=draw(st.sampled_from(["", "en", "de"])),
+                persons=draw(st.lists(st.sampled_from(persons), max_size=3, unique_by=id))
+                if persons
+                else [],
+                links=[
+                    Link(url=f"https://example.org/{i}/{j}", title=draw(free_text))
+                    for j in range(draw(st.integers(0, 2)))
+                ],
+                do_not_record=draw(st.booleans()),
+            )
+        )
     used = {id(p) for s in sessions for p in s.persons}
-    return Programme(title=draw(name), acronym="prop-test", time_zone=tz_name,
-                     version=draw(free_text), rooms=rooms, tracks=tracks,
-                     persons=[p for p in persons if id(p) in used], sessions=sessions)
+    return Programme(
+        title=draw(name),
+        acronym="prop-test",
+        time_zone=tz_name,
+        version=draw(free_text),
+        rooms=rooms,
+        tracks=tracks,
+        persons=[p for p in persons if id(p) in used],
+        sessions=sessions,
+    )
 
 
 def _days_of(programme: Programme) -> Programme:
@@ -96,17 +119,39 @@ def test_any_programme_survives_frab_json(programme: Programme) -> None:
 
 
 SIGNS = [
-    {"Name": "Opening keynote", "Location": "Ballroom DE", "StartTime": "2026-03-06T09:30:00-08:00",
-     "EndTime": "2026-03-06T10:30:00-08:00", "Speakers": "Ada L., Grace H.", "Topic": "Keynote",
-     "Description": "Welcome.", "Photo": "", "Link": "/scale/23x/presentations/opening"},
-    {"Name": "Unscheduled", "Location": "", "StartTime": "", "EndTime": "", "Speakers": "",
-     "Topic": "", "Description": "", "Photo": "", "Link": ""},
+    {
+        "Name": "Opening keynote",
+        "Location": "Ballroom DE",
+        "StartTime": "2026-03-06T09:30:00-08:00",
+        "EndTime": "2026-03-06T10:30:00-08:00",
+        "Speakers": "Ada L., Grace H.",
+        "Topic": "Keynote",
+        "Description": "Welcome.",
+        "Photo": "",
+        "Link": "/scale/23x/presentations/opening",
+    },
+    {
+        "Name": "Unscheduled",
+        "Location": "",
+        "StartTime": "",
+        "EndTime": "",
+        "Speakers": "",
+        "Topic": "",
+        "Description": "",
+        "Photo": "",
+        "Link": "",
+    },
 ]
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**20, 10**20) | st.floats(allow_nan=False)
-    | st.text(max_size=30) | st.sampled_from(["", "2024-02-30T25:61:00", "99:99", "-1", "P-1D"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner,
-                                                                 max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**20), 10**20)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=30)
+    | st.sampled_from(["", "2024-02-30T25:61:00", "99:99", "-1", "P-1D"]),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=6,
 )
 
@@ -116,8 +161,13 @@ _REMOVED = object()
 
 def _paths(node: object, path: tuple = ()) -> list[tuple]:
     """Every place in a JSON document a value could be replaced, the root excluded."""
-    children = (node.items() if isinstance(node, dict)
-                else enumerate(node) if isinstance(node, list) else [])
+    children = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else []
+    )
     found = []
     for key, child in children:
         found.append((*path, key))
@@ -128,20 +178,42 @@ def _paths(node: object, path: tuple = ()) -> list[tuple]:
 def _frab_json_document() -> object:
     tz = ZoneInfo("Europe/Brussels")
     room, track, person = Room("K.1.105"), Track("Rust"), Person("Ada", local_id=1)
-    session = Session(guid=uuid.uuid4(), local_id=1, title="Ownership",
-                      start=datetime(2025, 2, 1, 10, 0, tzinfo=tz),
-                      duration=timedelta(minutes=25), room=room, track=track, persons=[person])
-    programme = Programme(title="Tiny", acronym="tiny", time_zone="Europe/Brussels",
-                          rooms=[room], tracks=[track], persons=[person], sessions=[session])
+    session = Session(
+        guid=uuid.uuid4(),
+        local_id=1,
+        title="Ownership",
+        start=datetime(2025, 2, 1, 10, 0, tzinfo=tz),
+        duration=timedelta(minutes=25),
+        room=room,
+        track=track,
+        persons=[person],
+    )
+    programme = Programme(
+        title="Tiny",
+        acronym="tiny",
+        time_zone="Europe/Brussels",
+        rooms=[room],
+        tracks=[track],
+        persons=[person],
+        sessions=[session],
+    )
     return json.loads(export(_days_of(programme), "frab-json"))
 
 
-CORRUPTIBLE = {"frab-json": _frab_json_document(), "sessionize": SESSIONIZE,
-               "schedule2-json": SCHEDULE2, "scale-signs": SIGNS}
+CORRUPTIBLE = {
+    "frab-json": _frab_json_document(),
+    "sessionize": SESSIONIZE,
+    "schedule2-json": SCHEDULE2,
+    "scale-signs": SIGNS,
+}
 
 
-@settings(max_examples=int(os.environ.get("HALLWAY_FUZZ_EXAMPLES", 300)), deadline=None,
-          derandomize=True, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=int(os.environ.get("HALLWAY_FUZZ_EXAMPLES", 300)),
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(st.sampled_from(sorted(CORRUPTIBLE)), st.data())
 def test_a_corrupted_document_is_read_or_refused_never_crashes(fmt: str, data) -> None:
     """Replace or remove any one value of a valid document: the parser either reads it or
@@ -166,11 +238,14 @@ def test_a_corrupted_document_is_read_or_refused_never_crashes(fmt: str, data) -
 
 
 def test_format_layer_does_not_import_django() -> None:
-    code = ("import sys, hallway.interop, hallway.interop.model; "
-            "import hallway.interop.frab_xml, hallway.interop.frab_json, hallway.interop.ical; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    code = (
+        "import sys, hallway.interop, hallway.interop.model; "
+        "import hallway.interop.frab_xml, hallway.interop.frab_json, hallway.interop.ical; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'django'))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
 
 

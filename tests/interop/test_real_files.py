@@ -24,8 +24,9 @@ def model_counts(programme) -> dict[str, int]:
 
 
 def test_every_shared_file_is_covered(shared_dir: Path) -> None:
-    present = {p.name for p in (shared_dir / "interop" / "real").iterdir()
-               if p.name != "PROVENANCE.md"}
+    present = {
+        p.name for p in (shared_dir / "interop" / "real").iterdir() if p.name != "PROVENANCE.md"
+    }
     assert present == set(REAL_FILES)
 
 
@@ -52,8 +53,7 @@ def test_counts_match_provenance(real_file: Path) -> None:
 @pytest.mark.parametrize("real_file", sorted(REAL_FILES), indirect=True)
 def test_parse_with_declared_format(real_file: Path) -> None:
     data = real_file.read_bytes()
-    assert len(parse(data, format=REAL_FILES[real_file.name]).sessions) == len(
-        parse(data).sessions)
+    assert len(parse(data, format=REAL_FILES[real_file.name]).sessions) == len(parse(data).sessions)
 
 
 @pytest.mark.parametrize("real_file", sorted(REAL_FILES), indirect=True)
@@ -81,8 +81,9 @@ def test_fosdem_2025_details(shared_dir: Path) -> None:
 
 def test_38c3_details(shared_dir: Path) -> None:
     programme = parse((shared_dir / "interop/real/ccc-38c3.schedule.xml").read_bytes())
-    opening = next(s for s in programme.sessions
-                   if str(s.guid) == "270fa44c-821a-577f-8ca3-33e8d4a8c2a7")
+    opening = next(
+        s for s in programme.sessions if str(s.guid) == "270fa44c-821a-577f-8ca3-33e8d4a8c2a7"
+    )
     assert opening.title == "38C3: Opening Ceremony"
     assert opening.start.isoformat() == "2024-12-27T10:30:00+01:00"
     assert opening.duration.total_seconds() == 30 * 60
@@ -101,8 +102,10 @@ def test_debconf_utc_dates_win_over_local_start(shared_dir: Path) -> None:
 
 
 def test_fosdem_2007_events_without_room_wrappers(shared_dir: Path) -> None:
-    programme = parse((shared_dir / "interop/real/fosdem-2007.schedule.xml").read_bytes(),
-                      time_zone="Europe/Brussels")
+    programme = parse(
+        (shared_dir / "interop/real/fosdem-2007.schedule.xml").read_bytes(),
+        time_zone="Europe/Brussels",
+    )
     aiglx = next(s for s in programme.sessions if s.title == "AIGLX")
     assert aiglx.room.name == "Chavanne"
     assert aiglx.start.isoformat() == "2007-02-25T15:00:00+01:00"
@@ -127,15 +130,17 @@ def test_scale_23x_skips_unscheduled_entries_with_a_warning(shared_dir: Path) ->
     programme = parse((shared_dir / "interop/real/scale-23x-testdata.signs.json").read_bytes())
     assert len([w for w in programme.warnings if "no StartTime" in w]) == 8
     keynote = next(s for s in programme.sessions if s.title.startswith("Closing Keynote"))
-    assert keynote.url == ("https://www.socallinuxexpo.org/scale/23x/presentations/"
-                           "closing-keynote-doug-comer")
+    assert keynote.url == (
+        "https://www.socallinuxexpo.org/scale/23x/presentations/closing-keynote-doug-comer"
+    )
     assert [p.name for p in keynote.persons] == ["Doug Comer"]
 
 
 def test_sessionize_speakers_and_rooms(shared_dir: Path) -> None:
     programme = parse(
         (shared_dir / "interop/real/sessionize-globalazure-austria-2024.all.json").read_bytes(),
-        time_zone="Europe/Vienna")
+        time_zone="Europe/Vienna",
+    )
     keynote = next(s for s in programme.sessions if s.local_id == 658419)
     assert keynote.start.isoformat() == "2024-04-20T09:00:00+02:00"
     assert keynote.room.name == "Aula"

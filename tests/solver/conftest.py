@@ -28,8 +28,9 @@ def bench_py(shared_dir: Path) -> Path:
 
 
 def run_bench(bench: Path, *args: str) -> str:
-    done = subprocess.run([sys.executable, str(bench), *args], capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, str(bench), *args], capture_output=True, text=True, check=False
+    )
     if done.returncode not in (0, 1):  # evaluate exits 1 on hard violations; that is data
         raise AssertionError(f"bench.py {args[0]} failed: {done.stderr}")
     return done.stdout
@@ -58,21 +59,40 @@ def small_problem(seed: int, *, plenary: bool = True) -> dict:
     """
     rng = random.Random(seed)
     days, per_day, n_rooms = rng.randint(1, 2), rng.randint(2, 5), rng.randint(2, 4)
-    periods = [{"id": f"d{d}p{p}", "day": d, "start": "", "end": ""}
-               for d in range(days) for p in range(per_day)]
+    periods = [
+        {"id": f"d{d}p{p}", "day": d, "start": "", "end": ""}
+        for d in range(days)
+        for p in range(per_day)
+    ]
     n_p = len(periods)
-    rooms = [{"id": f"r{r}", "capacity": rng.choice([20, 50, 100, 300]),
-              "features": sorted(rng.sample(["lab", "recorded"], rng.randint(0, 2))),
-              "unavailable": []} for r in range(n_rooms)]
+    rooms = [
+        {
+            "id": f"r{r}",
+            "capacity": rng.choice([20, 50, 100, 300]),
+            "features": sorted(rng.sample(["lab", "recorded"], rng.randint(0, 2))),
+            "unavailable": [],
+        }
+        for r in range(n_rooms)
+    ]
     free = {(p, r) for p in range(n_p) for r in range(n_rooms)}
     sessions, planted = [], []
 
     def add(p: int, r: int, length: int, **extra: object) -> None:
         feats = rooms[r]["features"]
-        sessions.append({"id": f"s{len(sessions):03d}", "title": "", "kind": "talk",
-                         "track": rng.choice(["t0", "t1", None]), "length": length,
-                         "speakers": [], "requires": rng.sample(feats, rng.randint(0, len(feats))),
-                         "plenary": False, "fixed": None, **extra})
+        sessions.append(
+            {
+                "id": f"s{len(sessions):03d}",
+                "title": "",
+                "kind": "talk",
+                "track": rng.choice(["t0", "t1", None]),
+                "length": length,
+                "speakers": [],
+                "requires": rng.sample(feats, rng.randint(0, len(feats))),
+                "plenary": False,
+                "fixed": None,
+                **extra,
+            }
+        )
         planted.append((p, length))
         for k in range(length):
             free.discard((p + k, r))
@@ -86,8 +106,12 @@ def small_problem(seed: int, *, plenary: bool = True) -> dict:
     for p, r in sorted(free):
         if (p, r) not in free or rng.random() > 0.7:
             continue
-        two = p + 1 < n_p and periods[p + 1]["day"] == periods[p]["day"] \
-            and (p + 1, r) in free and rng.random() < 0.2
+        two = (
+            p + 1 < n_p
+            and periods[p + 1]["day"] == periods[p]["day"]
+            and (p + 1, r) in free
+            and rng.random() < 0.2
+        )
         add(p, r, 2 if two else 1)
         if rng.random() < 0.1:
             sessions[-1]["fixed"] = {"period": periods[p]["id"], "room": rooms[r]["id"]}
@@ -108,11 +132,20 @@ def small_problem(seed: int, *, plenary: bool = True) -> dict:
         s["speakers"].append(speakers[k]["id"])
         busy[k] |= span
     for k, sp in enumerate(speakers):
-        sp["unavailable"] = [periods[p]["id"] for p in range(n_p)
-                             if p not in busy[k] and rng.random() < 0.3]
+        sp["unavailable"] = [
+            periods[p]["id"] for p in range(n_p) if p not in busy[k] and rng.random() < 0.3
+        ]
     ids = [s["id"] for s in sessions]
-    attendees = [rng.sample(ids, rng.randint(1, min(4, len(ids)))) for _ in range(30)] \
-        if ids else []
-    return {"format": "hallway-scheduling-problem/1", "name": f"small-{seed}", "show_up": 0.6,
-            "periods": periods, "rooms": rooms, "speakers": speakers, "sessions": sessions,
-            "attendees": attendees}
+    attendees = (
+        [rng.sample(ids, rng.randint(1, min(4, len(ids)))) for _ in range(30)] if ids else []
+    )
+    return {
+        "format": "hallway-scheduling-problem/1",
+        "name": f"small-{seed}",
+        "show_up": 0.6,
+        "periods": periods,
+        "rooms": rooms,
+        "speakers": speakers,
+        "sessions": sessions,
+        "attendees": attendees,
+    }

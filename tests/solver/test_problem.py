@@ -26,12 +26,18 @@ def test_a_valid_problem_loads(problem: dict) -> None:
     [
         (lambda d: d.pop("rooms"), "problem: missing key 'rooms'"),
         (lambda d: d.update(format="other/1"), "'format' must be"),
-        (lambda d: d["sessions"][0]["speakers"].append("nobody"),
-         "sessions[0] (s000): unknown speaker 'nobody'"),
-        (lambda d: d["sessions"][0].update(fixed={"period": "d9p9", "room": "r0"}),
-         "sessions[0] (s000).fixed: unknown period 'd9p9'"),
-        (lambda d: d["rooms"][0]["unavailable"].append("x"),
-         "rooms[0] (r0).unavailable: unknown period 'x'"),
+        (
+            lambda d: d["sessions"][0]["speakers"].append("nobody"),
+            "sessions[0] (s000): unknown speaker 'nobody'",
+        ),
+        (
+            lambda d: d["sessions"][0].update(fixed={"period": "d9p9", "room": "r0"}),
+            "sessions[0] (s000).fixed: unknown period 'd9p9'",
+        ),
+        (
+            lambda d: d["rooms"][0]["unavailable"].append("x"),
+            "rooms[0] (r0).unavailable: unknown period 'x'",
+        ),
         (lambda d: d["attendees"].append(["s999"]), "unknown session 's999'"),
         (lambda d: d["sessions"][0].update(length=0), "sessions[0] (s000).length"),
         (lambda d: d["rooms"][0].update(capacity="big"), "rooms[0] (r0).capacity: expected"),
@@ -41,8 +47,13 @@ def test_a_valid_problem_loads(problem: dict) -> None:
 )
 def test_mistakes_are_named(problem: dict, mutate, message: str) -> None:
     mutate(problem)
-    with pytest.raises(ProblemError, match=message.replace("(", r"\(").replace(")", r"\)")
-                       .replace("[", r"\[").replace("]", r"\]")):
+    with pytest.raises(
+        ProblemError,
+        match=message.replace("(", r"\(")
+        .replace(")", r"\)")
+        .replace("[", r"\[")
+        .replace("]", r"\]"),
+    ):
         load_problem(problem)
 
 
@@ -57,8 +68,11 @@ def test_unreadable_files_are_problem_errors(tmp_path) -> None:
 
 def test_previous_solution_is_checked(tmp_path) -> None:
     path = tmp_path / "old.json"
-    path.write_text(json.dumps({"format": "hallway-scheduling-solution/1",
-                                "assignments": {"s1": {"period": "d0p0"}}}))
+    path.write_text(
+        json.dumps(
+            {"format": "hallway-scheduling-solution/1", "assignments": {"s1": {"period": "d0p0"}}}
+        )
+    )
     with pytest.raises(ProblemError, match=r"assignments\['s1'\] needs string 'period' and 'room'"):
         load_solution(path)
 

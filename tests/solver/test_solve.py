@@ -30,8 +30,9 @@ from .conftest import generated, referee, run_bench, small_problem
 
 
 @pytest.mark.shared
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(seed=st.integers(min_value=0, max_value=10**6))
 def test_every_solution_passes_the_referee(bench_py, tmp_path, seed: int) -> None:
     problem = small_problem(seed)
@@ -40,22 +41,33 @@ def test_every_solution_passes_the_referee(bench_py, tmp_path, seed: int) -> Non
     assert report["hard_violations"] == 0, report["hard"]
     assert check_solution(problem, result.solution) == []
     assert report["missed_favourites"] == result.objective.missed_favourites
-    assert report["overflow_unsplit_seats"] == pytest.approx(result.objective.overflow_seats,
-                                                             abs=0.2)
+    assert report["overflow_unsplit_seats"] == pytest.approx(
+        result.objective.overflow_seats, abs=0.2
+    )
 
 
 @pytest.mark.shared
 @pytest.mark.parametrize("seed", [0, 1])
-def test_generated_instance_is_valid_and_beats_the_organiser_baseline(bench_py, tmp_path,
-                                                                      seed: int) -> None:
+def test_generated_instance_is_valid_and_beats_the_organiser_baseline(
+    bench_py, tmp_path, seed: int
+) -> None:
     problem = generated(bench_py, tmp_path, "T", seed)
     result = solve(problem, time_limit=2, seed=seed)
     ours = referee(bench_py, tmp_path, problem, result.solution)
     (tmp_path / "p.json").write_text(json.dumps(problem))
-    run_bench(bench_py, "baseline", "track-spread", str(tmp_path / "p.json"),
-              "-o", str(tmp_path / "ts.json"))
-    theirs = json.loads(run_bench(bench_py, "evaluate", str(tmp_path / "p.json"),
-                                  str(tmp_path / "ts.json"), "--json"))
+    run_bench(
+        bench_py,
+        "baseline",
+        "track-spread",
+        str(tmp_path / "p.json"),
+        "-o",
+        str(tmp_path / "ts.json"),
+    )
+    theirs = json.loads(
+        run_bench(
+            bench_py, "evaluate", str(tmp_path / "p.json"), str(tmp_path / "ts.json"), "--json"
+        )
+    )
     assert ours["hard_violations"] == 0, ours["hard"]
     assert ours["missed_favourites"] < theirs["missed_favourites"]
     assert ours["overflow_unsplit_seats"] <= theirs["overflow_unsplit_seats"]
@@ -72,14 +84,22 @@ def solved_s(bench_py, tmp_path_factory):
 def _perturbed(bench_py, tmp, problem: dict, solution: dict, *flags: str) -> dict:
     (tmp / "p.json").write_text(json.dumps(problem))
     (tmp / "old.json").write_text(json.dumps(solution))
-    run_bench(bench_py, "perturb", str(tmp / "p.json"), str(tmp / "old.json"), *flags,
-              "-o", str(tmp / "changed.json"))
+    run_bench(
+        bench_py,
+        "perturb",
+        str(tmp / "p.json"),
+        str(tmp / "old.json"),
+        *flags,
+        "-o",
+        str(tmp / "changed.json"),
+    )
     return json.loads((tmp / "changed.json").read_text())
 
 
 @pytest.mark.shared
-@pytest.mark.parametrize("flags", [("--cancel", "1"), ("--cancel", "5"),
-                                   ("--speaker-away", "1"), ("--room-lost", "1")])
+@pytest.mark.parametrize(
+    "flags", [("--cancel", "1"), ("--cancel", "5"), ("--speaker-away", "1"), ("--room-lost", "1")]
+)
 def test_replanning_keeps_unaffected_sessions(bench_py, tmp_path, solved_s, flags) -> None:
     _, problem, old = solved_s
     changed = _perturbed(bench_py, tmp_path, problem, old, *flags)
@@ -103,9 +123,12 @@ def test_replanning_keeps_unaffected_sessions(bench_py, tmp_path, solved_s, flag
 def test_replanning_says_why_a_session_moved(bench_py, tmp_path, solved_s) -> None:
     _, problem, old = solved_s
     changed = _perturbed(bench_py, tmp_path, problem, old, "--room-lost", "1")
-    lost = next(r["id"] for r in changed["rooms"]
-                if set(r["unavailable"]) != set(next(o for o in problem["rooms"]
-                                                     if o["id"] == r["id"])["unavailable"]))
+    lost = next(
+        r["id"]
+        for r in changed["rooms"]
+        if set(r["unavailable"])
+        != set(next(o for o in problem["rooms"] if o["id"] == r["id"])["unavailable"])
+    )
     result = solve(changed, time_limit=2, keep=old)
     displaced = [m for m in result.moves if m.before and m.before.endswith(f"/{lost}")]
     assert displaced
@@ -114,16 +137,30 @@ def test_replanning_says_why_a_session_moved(bench_py, tmp_path, solved_s) -> No
 
 
 def _base(n_periods: int = 2, n_rooms: int = 2) -> dict:
-    return {"format": "hallway-scheduling-problem/1", "show_up": 1.0,
-            "periods": [{"id": f"p{i}", "day": 0} for i in range(n_periods)],
-            "rooms": [{"id": f"r{i}", "capacity": 10, "features": [], "unavailable": []}
-                      for i in range(n_rooms)],
-            "speakers": [], "sessions": [], "attendees": []}
+    return {
+        "format": "hallway-scheduling-problem/1",
+        "show_up": 1.0,
+        "periods": [{"id": f"p{i}", "day": 0} for i in range(n_periods)],
+        "rooms": [
+            {"id": f"r{i}", "capacity": 10, "features": [], "unavailable": []}
+            for i in range(n_rooms)
+        ],
+        "speakers": [],
+        "sessions": [],
+        "attendees": [],
+    }
 
 
 def _session(sid: str, *speakers: str, **extra: object) -> dict:
-    return {"id": sid, "length": 1, "speakers": list(speakers), "requires": [],
-            "plenary": False, "fixed": None, **extra}
+    return {
+        "id": sid,
+        "length": 1,
+        "speakers": list(speakers),
+        "requires": [],
+        "plenary": False,
+        "fixed": None,
+        **extra,
+    }
 
 
 def test_missing_feature_is_explained() -> None:
@@ -137,8 +174,8 @@ def test_too_many_sessions_is_explained() -> None:
     problem = _base(n_periods=2, n_rooms=2)
     problem["sessions"] = [_session(f"s{i}") for i in range(5)]
     assert explain_infeasibility(problem) == [
-        "too many sessions: 5 session-periods but only 4 room-periods available "
-        "(outside plenaries)"]
+        "too many sessions: 5 session-periods but only 4 room-periods available (outside plenaries)"
+    ]
 
 
 def test_unavailable_speaker_is_explained() -> None:
@@ -146,8 +183,10 @@ def test_unavailable_speaker_is_explained() -> None:
     problem["speakers"] = [{"id": "sp1", "unavailable": ["p0"]}]
     problem["rooms"][0]["unavailable"] = ["p1"]
     problem["rooms"][1]["features"] = ["recorded"]
-    problem["sessions"] = [_session("s1", "sp1", requires=[]),
-                           _session("s2", "sp1", requires=["recorded"])]
+    problem["sessions"] = [
+        _session("s1", "sp1", requires=[]),
+        _session("s2", "sp1", requires=["recorded"]),
+    ]
     problem["rooms"][1]["unavailable"] = ["p1"]
     reasons = explain_infeasibility(problem)
     assert any("speaker sp1" in r and "unavailable in every period" in r for r in reasons), reasons
@@ -157,8 +196,11 @@ def test_combinatorial_conflict_names_the_constraints() -> None:
     # three sessions that pairwise share a speaker need three periods; there are two
     problem = _base(n_periods=2, n_rooms=3)
     problem["speakers"] = [{"id": sp, "unavailable": []} for sp in ("a", "b", "c")]
-    problem["sessions"] = [_session("s1", "a", "b"), _session("s2", "b", "c"),
-                           _session("s3", "a", "c")]
+    problem["sessions"] = [
+        _session("s1", "a", "b"),
+        _session("s2", "b", "c"),
+        _session("s3", "a", "c"),
+    ]
     with pytest.raises(InfeasibleError) as info:
         solve(problem, time_limit=3)
     text = str(info.value)
@@ -178,8 +220,9 @@ def test_plenary_keeps_its_period_to_itself(bench_py, tmp_path) -> None:
 
 
 @pytest.mark.shared
-@settings(max_examples=15, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(seed=st.integers(min_value=0, max_value=10**6))
 def test_cp_sat_fallback_finds_valid_schedules(bench_py, tmp_path, seed: int) -> None:
     problem = small_problem(seed)
@@ -199,8 +242,10 @@ def test_empty_conference() -> None:
 
 
 def test_solver_imports_nothing_from_django() -> None:
-    code = ("import sys, hallway.solver, hallway.solver.cli; "
-            "sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))")
+    code = (
+        "import sys, hallway.solver, hallway.solver.cli; "
+        "sys.exit(any(m.split('.')[0] == 'django' for m in sys.modules))"
+    )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
@@ -224,9 +269,10 @@ def test_replanning_moves_one_session_aside_for_a_new_one() -> None:
     problem["rooms"][0]["features"] = ["lab"]
     problem["speakers"] = [{"id": "sp", "unavailable": ["p1"]}]
     problem["sessions"] = [_session("a"), _session("b")]
-    old = {"format": "hallway-scheduling-solution/1",
-           "assignments": {"a": {"period": "p0", "room": "r0"},
-                           "b": {"period": "p0", "room": "r1"}}}
+    old = {
+        "format": "hallway-scheduling-solution/1",
+        "assignments": {"a": {"period": "p0", "room": "r0"}, "b": {"period": "p0", "room": "r1"}},
+    }
     # the new workshop needs the lab, and its speaker can only come in p0
     problem["sessions"].append(_session("w", "sp", requires=["lab"]))
     result = solve(problem, time_limit=0.5, keep=old)
@@ -240,9 +286,10 @@ def test_replanning_moves_one_session_aside_for_a_new_one() -> None:
 def test_new_favourites_move_nothing_unless_moves_are_allowed() -> None:
     problem = _base(n_periods=2, n_rooms=2)
     problem["sessions"] = [_session("a"), _session("b")]
-    old = {"format": "hallway-scheduling-solution/1",
-           "assignments": {"a": {"period": "p0", "room": "r0"},
-                           "b": {"period": "p0", "room": "r1"}}}
+    old = {
+        "format": "hallway-scheduling-solution/1",
+        "assignments": {"a": {"period": "p0", "room": "r0"}, "b": {"period": "p0", "room": "r1"}},
+    }
     problem["attendees"] = [["a", "b"]] * 10  # ten new attendees want both: they clash
     kept = solve(problem, time_limit=0.5, keep=old)
     assert kept.solution["assignments"] == old["assignments"]

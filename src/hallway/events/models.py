@@ -108,8 +108,9 @@ class Event(PublicIdentity):
         """When conference day ``day`` begins and ends (the next day's day change)."""
         umbrella = self.umbrella
         start = dt.datetime.combine(day, umbrella.day_change, tzinfo=umbrella.tz)
-        end = dt.datetime.combine(day + dt.timedelta(days=1), umbrella.day_change,
-                                  tzinfo=umbrella.tz)
+        end = dt.datetime.combine(
+            day + dt.timedelta(days=1), umbrella.day_change, tzinfo=umbrella.tz
+        )
         return start, end
 
     @property

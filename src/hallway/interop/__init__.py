@@ -42,16 +42,25 @@ class Format:
     can_export: bool
 
 
-FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("frab-xml", "frab/pentabarf schedule.xml", "application/vnd.c3voc.schedule+xml",
-           "xml", True, True),
-    Format("frab-json", "frab/C3VOC schedule.json", "application/json", "json", True, True),
-    Format("schedule2-json", "C3VOC schedule2 JSON", "application/json", "json", True, False),
-    Format("sessionize", "Sessionize 'All' JSON", "application/json", "json", True, False),
-    Format("scale-signs", "SCaLE signage JSON", "application/json", "json", True, False),
-    Format("ical", "iCalendar", "text/calendar", "ics", True, True),
-    Format("csv", "CSV (one row per session)", "text/csv", "csv", False, True),
-)}
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format(
+            "frab-xml",
+            "frab/pentabarf schedule.xml",
+            "application/vnd.c3voc.schedule+xml",
+            "xml",
+            True,
+            True,
+        ),
+        Format("frab-json", "frab/C3VOC schedule.json", "application/json", "json", True, True),
+        Format("schedule2-json", "C3VOC schedule2 JSON", "application/json", "json", True, False),
+        Format("sessionize", "Sessionize 'All' JSON", "application/json", "json", True, False),
+        Format("scale-signs", "SCaLE signage JSON", "application/json", "json", True, False),
+        Format("ical", "iCalendar", "text/calendar", "ics", True, True),
+        Format("csv", "CSV (one row per session)", "text/csv", "csv", False, True),
+    )
+}
 
 _JSON_PARSERS: dict[str, Callable[..., Programme]] = {
     "frab-json": parse_frab_json_document,
@@ -75,8 +84,13 @@ def sniff(data: bytes) -> str:
     return "frab-xml" if family == "xml" else "ical"
 
 
-def parse(data: bytes, *, format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-          time_zone: str | None = None) -> Programme:
+def parse(
+    data: bytes,
+    *,
+    format: str | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    time_zone: str | None = None,
+) -> Programme:
     """Read a schedule file into a :class:`Programme`.
 
     ``format`` is one of the parseable :data:`FORMATS` names, or ``None`` to sniff it.
@@ -87,16 +101,20 @@ def parse(data: bytes, *, format: str | None = None, max_bytes: int = DEFAULT_MA
         raise TypeError("parse() takes bytes; open files in binary mode")
     data = bytes(data)
     if len(data) > max_bytes:
-        raise FormatError(f"file is {len(data):,} bytes, larger than the {max_bytes:,}-byte "
-                          "limit", format=format)
+        raise FormatError(
+            f"file is {len(data):,} bytes, larger than the {max_bytes:,}-byte limit", format=format
+        )
     if format is not None and (format not in FORMATS or not FORMATS[format].can_parse):
         readable = ", ".join(n for n, f in FORMATS.items() if f.can_parse)
         raise FormatError(f"unknown import format {format!r} (known: {readable})")
     family = sniff_family(data)
     if format is not None and family_of(format) != family:
-        raise FormatError(f"the file was declared {format} but its content is "
-                          f"{ {'xml': 'XML', 'json': 'JSON', 'ical': 'iCalendar'}[family] }",
-                          "line 1", format=format)
+        raise FormatError(
+            f"the file was declared {format} but its content is "
+            f"{ {'xml': 'XML', 'json': 'JSON', 'ical': 'iCalendar'}[family] }",
+            "line 1",
+            format=format,
+        )
     try:
         if family == "xml":
             return parse_frab_xml(data, time_zone=time_zone)
@@ -110,8 +128,9 @@ def parse(data: bytes, *, format: str | None = None, max_bytes: int = DEFAULT_MA
             except FormatError:
                 actual = None
             if actual is not None and actual != format:
-                raise FormatError(f"the file was declared {format} but looks like {actual}",
-                                  "$", format=format)
+                raise FormatError(
+                    f"the file was declared {format} but looks like {actual}", "$", format=format
+                )
         return _JSON_PARSERS[found](document, time_zone=time_zone)
     except RecursionError:
         raise FormatError("document nested too deeply", format=format) from None
@@ -131,15 +150,17 @@ def _check_exportable(programme: Programme) -> None:
     try:
         ZoneInfo(programme.time_zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(f"programme.time_zone {programme.time_zone!r} is not an IANA time "
-                         "zone name") from None
+        raise ValueError(
+            f"programme.time_zone {programme.time_zone!r} is not an IANA time zone name"
+        ) from None
     for session in programme.sessions:
         if session.start.tzinfo is None:
-            raise ValueError(f"session {session.guid} ({session.title!r}) starts at a naive "
-                             "datetime; the model needs timezone-aware times")
+            raise ValueError(
+                f"session {session.guid} ({session.title!r}) starts at a naive "
+                "datetime; the model needs timezone-aware times"
+            )
         if session.duration.total_seconds() < 0:
-            raise ValueError(f"session {session.guid} ({session.title!r}) has a negative "
-                             "duration")
+            raise ValueError(f"session {session.guid} ({session.title!r}) has a negative duration")
 
 
 def _matches(value: object, candidates: set[str]) -> bool:
@@ -171,14 +192,20 @@ def filter_programme(
         if isinstance(room, Room):
             sessions = [s for s in sessions if s.room is room]
         else:
-            sessions = [s for s in sessions if s.room and (
-                room == s.room.name or _matches(s.room.guid, {room}))]
+            sessions = [
+                s
+                for s in sessions
+                if s.room and (room == s.room.name or _matches(s.room.guid, {room}))
+            ]
     if person is not None:
         if isinstance(person, Person):
             sessions = [s for s in sessions if any(p is person for p in s.persons)]
         else:
-            sessions = [s for s in sessions if any(
-                person in (p.name, p.key) or _matches(p.guid, {person}) for p in s.persons)]
+            sessions = [
+                s
+                for s in sessions
+                if any(person in (p.name, p.key) or _matches(p.guid, {person}) for p in s.persons)
+            ]
     if sub_event is not None:
         sessions = [s for s in sessions if s.sub_event == sub_event]
     if session is not None:
@@ -189,9 +216,12 @@ def filter_programme(
     used_persons = {id(p) for s in sessions for p in s.persons}
     tz = sh.zone(programme.time_zone, format="filter")
     used_dates = {s.start.astimezone(tz).date() for s in sessions}
-    days = [d for d in programme.days
-            if d.date in used_dates or any(d.start and d.end and d.start <= s.start < d.end
-                                           for s in sessions)]
+    days = [
+        d
+        for d in programme.days
+        if d.date in used_dates
+        or any(d.start and d.end and d.start <= s.start < d.end for s in sessions)
+    ]
     return dataclasses.replace(
         programme,
         sessions=sessions,
@@ -204,7 +234,22 @@ def filter_programme(
 
 
 __all__ = [
-    "DEFAULT_MAX_BYTES", "FORMATS", "Day", "Format", "FormatError", "Link", "Person",
-    "Programme", "Room", "Session", "Track", "derive_uuid", "export", "filter_programme",
-    "day_change_of", "parse", "slugify", "sniff",
+    "DEFAULT_MAX_BYTES",
+    "FORMATS",
+    "Day",
+    "Format",
+    "FormatError",
+    "Link",
+    "Person",
+    "Programme",
+    "Room",
+    "Session",
+    "Track",
+    "derive_uuid",
+    "export",
+    "filter_programme",
+    "day_change_of",
+    "parse",
+    "slugify",
+    "sniff",
 ]

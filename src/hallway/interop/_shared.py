@@ -36,8 +36,9 @@ def _as_text(value: object, what: str, *, format: str, location: str | None) -> 
     if value is None:
         return ""
     if not isinstance(value, str):
-        raise FormatError(f"{what} should be a string, found {_kind(value)}", location,
-                          format=format)
+        raise FormatError(
+            f"{what} should be a string, found {_kind(value)}", location, format=format
+        )
     return value.strip()
 
 
@@ -47,8 +48,9 @@ def parse_duration(text: str, *, format: str, location: str | None) -> timedelta
     if m := _ISO_DURATION.match(text):
         if text not in ("P", "PT"):
             parts = {k: int(v) for k, v in m.groupdict(default="0").items()}
-            return timedelta(days=parts["d"], hours=parts["h"], minutes=parts["m"],
-                             seconds=parts["s"])
+            return timedelta(
+                days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"]
+            )
     if m := _DURATION.match(text):
         days, hours, minutes, seconds = (int(g) if g else 0 for g in m.groups())
         if m.group(4) is None and m.group(1) is not None:
@@ -92,8 +94,9 @@ def parse_time(text: str, *, format: str, location: str | None) -> time:
     try:
         return time.fromisoformat(text)
     except ValueError:
-        raise FormatError(f"invalid time {text!r} (expected HH:MM)", location,
-                          format=format) from None
+        raise FormatError(
+            f"invalid time {text!r} (expected HH:MM)", location, format=format
+        ) from None
 
 
 def xml_text(value: str) -> str:
@@ -112,10 +115,12 @@ def group_by_day(programme: Programme) -> list[tuple[Day, list[Session]]]:
     days = sorted(programme.days, key=lambda d: d.date)
     by_date = {d.date: d for d in days}
     buckets: dict[date, list[Session]] = defaultdict(list)
-    for session in sorted(programme.sessions,
-                          key=lambda s: (s.start, s.room.name if s.room else "", s.title)):
-        day = next((d for d in days if d.start and d.end and d.start <= session.start < d.end),
-                   None)
+    for session in sorted(
+        programme.sessions, key=lambda s: (s.start, s.room.name if s.room else "", s.title)
+    ):
+        day = next(
+            (d for d in days if d.start and d.end and d.start <= session.start < d.end), None
+        )
         if day is None:
             local = session.start.astimezone(tz).date()
             day = by_date.get(local)
@@ -130,8 +135,10 @@ def group_by_day(programme: Programme) -> list[tuple[Day, list[Session]]]:
         if start is None:
             start = min([datetime.combine(day.date, time(), tz)] + [s.start for s in sessions])
         if end is None:
-            end = max([datetime.combine(day.date + timedelta(days=1), time(), tz)]
-                      + [s.end for s in sessions])
+            end = max(
+                [datetime.combine(day.date + timedelta(days=1), time(), tz)]
+                + [s.end for s in sessions]
+            )
         result.append((Day(index=index, date=day.date, start=start, end=end), sessions))
     return result
 
@@ -206,8 +213,10 @@ def dedupe_guids(programme: Programme) -> None:
             from .model import derive_uuid  # noqa: PLC0415 - keeps the import list short
 
             new = derive_uuid("duplicate", session.guid, index)
-            programme.warnings.append(f"session {index} ({session.title!r}) repeats guid "
-                                      f"{session.guid}; it was given {new}")
+            programme.warnings.append(
+                f"session {index} ({session.title!r}) repeats guid "
+                f"{session.guid}; it was given {new}"
+            )
             session.guid = new
         seen.add(session.guid)
 
@@ -248,8 +257,9 @@ def load_json(data: bytes, *, format: str) -> object:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise FormatError(f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}",
-                          format=format) from None
+        raise FormatError(
+            f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}", format=format
+        ) from None
     except RecursionError:
         raise FormatError("JSON nested too deeply", format=format) from None
 
@@ -292,11 +302,15 @@ class JsonPath:
         if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
             return int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(f"{key!r} should be an integer, found {_kind(value)}",
-                            f"{path}.{key}")
+            raise self.fail(f"{key!r} should be an integer, found {_kind(value)}", f"{path}.{key}")
         return value
 
 
 def _kind(value: object) -> str:
-    return {dict: "an object", list: "an array", str: "a string", bool: "a boolean",
-            type(None): "null"}.get(type(value), type(value).__name__)
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)

@@ -12,8 +12,20 @@ from .model import Programme
 
 # "event" is the co-located event a session belongs to (empty for the umbrella's own), so a
 # merged programme can be sorted and filtered by it in a spreadsheet.
-COLUMNS = ("date", "start", "end", "room", "title", "speakers", "event", "track", "type",
-           "language", "url", "guid")
+COLUMNS = (
+    "date",
+    "start",
+    "end",
+    "room",
+    "title",
+    "speakers",
+    "event",
+    "track",
+    "type",
+    "language",
+    "url",
+    "guid",
+)
 
 
 def export_csv(programme: Programme) -> bytes:
@@ -23,18 +35,28 @@ def export_csv(programme: Programme) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for session in sorted(programme.sessions,
-                          key=lambda s: (s.start, s.room.name if s.room else "", s.title)):
+    for session in sorted(
+        programme.sessions, key=lambda s: (s.start, s.room.name if s.room else "", s.title)
+    ):
         start = session.start.astimezone(tz)
         end = session.end.astimezone(tz)
-        writer.writerow([
-            start.date().isoformat(), start.strftime("%H:%M"),
-            # A session running past midnight (a CTF, a party) says on which day it ends.
-            end.strftime("%H:%M") if end.date() == start.date()
-            else end.strftime("%Y-%m-%d %H:%M"),
-            session.room.name if session.room else "", session.title,
-            "; ".join(p.name for p in session.persons), session.sub_event or "",
-            session.track.name if session.track else "", session.type, session.language,
-            session.url or "", str(session.guid),
-        ])
+        writer.writerow(
+            [
+                start.date().isoformat(),
+                start.strftime("%H:%M"),
+                # A session running past midnight (a CTF, a party) says on which day it ends.
+                end.strftime("%H:%M")
+                if end.date() == start.date()
+                else end.strftime("%Y-%m-%d %H:%M"),
+                session.room.name if session.room else "",
+                session.title,
+                "; ".join(p.name for p in session.persons),
+                session.sub_event or "",
+                session.track.name if session.track else "",
+                session.type,
+                session.language,
+                session.url or "",
+                str(session.guid),
+            ]
+        )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -23,17 +23,42 @@ from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uu
 
 FORMAT = "frab-json"
 SCHEMA_ID = "https://c3voc.de/schedule/schema.json"
-LINK_TYPES = frozenset({"slides", "paper", "web", "blog", "article", "media", "related",
-                        "activitypub"})
+LINK_TYPES = frozenset(
+    {"slides", "paper", "web", "blog", "article", "media", "related", "activitypub"}
+)
 _ACRONYM = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")
 _SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
 _TZ_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 _CODE = re.compile(r"^[A-Z0-9]+$")
-_EVENT_KEYS = frozenset({
-    "guid", "id", "code", "logo", "date", "start", "end", "duration", "room", "slug", "url",
-    "title", "subtitle", "track", "type", "language", "abstract", "description",
-    "recording_license", "do_not_record", "persons", "links", "attachments", "feedback_url",
-    "origin_url"})
+_EVENT_KEYS = frozenset(
+    {
+        "guid",
+        "id",
+        "code",
+        "logo",
+        "date",
+        "start",
+        "end",
+        "duration",
+        "room",
+        "slug",
+        "url",
+        "title",
+        "subtitle",
+        "track",
+        "type",
+        "language",
+        "abstract",
+        "description",
+        "recording_license",
+        "do_not_record",
+        "persons",
+        "links",
+        "attachments",
+        "feedback_url",
+        "origin_url",
+    }
+)
 # An absolute URI; http(s) ones need a host ("http://" alone appears in FOSDEM 2016).
 _URI = re.compile(r"^(?:https?://[^/?#\s]+\S*|(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:\S+)$")
 
@@ -72,11 +97,15 @@ class _Reader:
         )
         for key in ("start", "end"):
             if j.text(conf, key, cpath):
-                setattr(programme, key, sh.parse_date(conf[key], format=FORMAT,
-                                                      location=f"{cpath}.{key}"))
+                setattr(
+                    programme,
+                    key,
+                    sh.parse_date(conf[key], format=FORMAT, location=f"{cpath}.{key}"),
+                )
         if j.text(conf, "timeslot_duration", cpath):
             programme.timeslot_duration = sh.parse_duration(
-                conf["timeslot_duration"], format=FORMAT, location=f"{cpath}.timeslot_duration")
+                conf["timeslot_duration"], format=FORMAT, location=f"{cpath}.timeslot_duration"
+            )
         for i, item in enumerate(j.arr(conf.get("tracks"), f"{cpath}.tracks")):
             path = f"{cpath}.tracks[{i}]"
             item = j.obj(item, path)
@@ -101,15 +130,24 @@ class _Reader:
             dpath = f"{cpath}.days[{d}]"
             day_obj = j.obj(day_value, dpath)
             day = Day(
-                index=j.integer(day_obj, "index", dpath) if day_obj.get("index") is not None
+                index=j.integer(day_obj, "index", dpath)
+                if day_obj.get("index") is not None
                 else d + 1,
-                date=sh.parse_date(j.text(day_obj, "date", dpath, required=True),
-                                   format=FORMAT, location=f"{dpath}.date"),
+                date=sh.parse_date(
+                    j.text(day_obj, "date", dpath, required=True),
+                    format=FORMAT,
+                    location=f"{dpath}.date",
+                ),
             )
             for key, attr in (("day_start", "start"), ("day_end", "end")):
                 if j.text(day_obj, key, dpath):
-                    setattr(day, attr, sh.parse_datetime(day_obj[key], self.tz, format=FORMAT,
-                                                         location=f"{dpath}.{key}"))
+                    setattr(
+                        day,
+                        attr,
+                        sh.parse_datetime(
+                            day_obj[key], self.tz, format=FORMAT, location=f"{dpath}.{key}"
+                        ),
+                    )
             programme.days.append(day)
             rooms = j.obj(day_obj.get("rooms") or {}, f"{dpath}.rooms")
             for room_name, events in rooms.items():
@@ -117,8 +155,14 @@ class _Reader:
                 rpath = f"{dpath}.rooms[{json.dumps(room_name, ensure_ascii=False)}]"
                 for e, event in enumerate(j.arr(events, rpath)):
                     programme.sessions.append(
-                        self._event(j.obj(event, f"{rpath}[{e}]"), day, room_name, programme,
-                                    f"{rpath}[{e}]"))
+                        self._event(
+                            j.obj(event, f"{rpath}[{e}]"),
+                            day,
+                            room_name,
+                            programme,
+                            f"{rpath}[{e}]",
+                        )
+                    )
         programme.rooms = list(self.rooms.values())
         programme.tracks = list(self.tracks.values())
         programme.persons = list(self.persons.values())
@@ -141,8 +185,9 @@ class _Reader:
             return None
         return self.rooms.setdefault(name, Room(name=name))
 
-    def _event(self, ev: dict, day: Day, room_name: str, programme: Programme,
-               path: str) -> Session:
+    def _event(
+        self, ev: dict, day: Day, room_name: str, programme: Programme, path: str
+    ) -> Session:
         j = self.j
         title = j.text(ev, "title", path, required=True)
         for key, value in ev.items():
@@ -152,22 +197,26 @@ class _Reader:
         if j.text(ev, "guid", path):
             guid = self._uuid(ev["guid"], f"{path}.guid")
         else:
-            guid = derive_uuid(programme.slug, "session", local_id if local_id is not None
-                               else f"{title}|{ev.get('date')}")
+            guid = derive_uuid(
+                programme.slug,
+                "session",
+                local_id if local_id is not None else f"{title}|{ev.get('date')}",
+            )
         if j.text(ev, "date", path):
             start = sh.parse_datetime(ev["date"], self.tz, format=FORMAT, location=f"{path}.date")
         else:
-            wall = sh.parse_time(j.text(ev, "start", path, required=True), format=FORMAT,
-                                 location=f"{path}.start")
+            wall = sh.parse_time(
+                j.text(ev, "start", path, required=True), format=FORMAT, location=f"{path}.start"
+            )
             start = datetime.combine(day.date, wall, self.tz)
             if day.start is not None and start < day.start:
                 start += timedelta(days=1)
         if j.text(ev, "duration", path):
-            duration = sh.parse_duration(ev["duration"], format=FORMAT,
-                                         location=f"{path}.duration")
+            duration = sh.parse_duration(ev["duration"], format=FORMAT, location=f"{path}.duration")
         elif j.text(ev, "end", path):
-            duration = sh.parse_datetime(ev["end"], self.tz, format=FORMAT,
-                                         location=f"{path}.end") - start
+            duration = (
+                sh.parse_datetime(ev["end"], self.tz, format=FORMAT, location=f"{path}.end") - start
+            )
         else:
             raise j.fail("event has neither 'duration' nor 'end'", path)
         track = j.text(ev, "track", path)
@@ -197,8 +246,9 @@ class _Reader:
         dnr = ev.get("do_not_record")
         session.do_not_record = dnr if isinstance(dnr, bool) else None
         for p, person in enumerate(j.arr(ev.get("persons"), f"{path}.persons")):
-            session.persons.append(self._person(j.obj(person, f"{path}.persons[{p}]"),
-                                                f"{path}.persons[{p}]"))
+            session.persons.append(
+                self._person(j.obj(person, f"{path}.persons[{p}]"), f"{path}.persons[{p}]")
+            )
         session.links = self._links(ev.get("links"), f"{path}.links")
         session.attachments = self._links(ev.get("attachments"), f"{path}.attachments")
         return session
@@ -231,9 +281,13 @@ class _Reader:
                 links.append(Link(url=item.strip()))
                 continue
             item = self.j.obj(item, f"{path}[{i}]")
-            links.append(Link(url=self.j.text(item, "url", f"{path}[{i}]", required=True),
-                              title=self.j.text(item, "title", f"{path}[{i}]"),
-                              type=self.j.text(item, "type", f"{path}[{i}]") or None))
+            links.append(
+                Link(
+                    url=self.j.text(item, "url", f"{path}[{i}]", required=True),
+                    title=self.j.text(item, "title", f"{path}[{i}]"),
+                    type=self.j.text(item, "type", f"{path}[{i}]") or None,
+                )
+            )
         return links
 
 
@@ -267,8 +321,10 @@ def json_acronym(programme: Programme) -> str:
 def session_slug(session: Session, acronym: str, local_id: int) -> str:
     if _SLUG.match(session.slug):
         return session.slug
-    return slugify(f"{acronym}-{local_id}-{session.title}", allow_underscore=True)[:120] \
-        .rstrip("-_") or f"{acronym}-{local_id}"
+    return (
+        slugify(f"{acronym}-{local_id}-{session.title}", allow_underscore=True)[:120].rstrip("-_")
+        or f"{acronym}-{local_id}"
+    )
 
 
 def _uri(value: str | None) -> str | None:
@@ -321,8 +377,9 @@ def export_frab_json_document(programme: Programme) -> dict:
         "start": first.isoformat() if first else "",
         "end": last.isoformat() if last else "",
         "daysCount": len(grouped),
-        "timeslot_duration": (sh.format_duration(programme.timeslot_duration)
-                              if programme.timeslot_duration else ""),
+        "timeslot_duration": (
+            sh.format_duration(programme.timeslot_duration) if programme.timeslot_duration else ""
+        ),
     }
     if _TZ_NAME.match(programme.time_zone):
         conference["time_zone_name"] = programme.time_zone
@@ -339,8 +396,10 @@ def export_frab_json_document(programme: Programme) -> dict:
             conference["tracks"].append(item)
     conference["rooms"] = []
     for room in programme.rooms:
-        item: dict = {"name": room.name,
-                      "guid": str(room.guid or derive_uuid(programme.slug, "room", room.name))}
+        item: dict = {
+            "name": room.name,
+            "guid": str(room.guid or derive_uuid(programme.slug, "room", room.name)),
+        }
         if room.slug and _SLUG.match(room.slug):
             item["slug"] = room.slug
         if room.capacity is not None:
@@ -353,14 +412,17 @@ def export_frab_json_document(programme: Programme) -> dict:
         rooms: dict[str, list] = {}
         for session in sessions:
             rooms.setdefault(session.room.name if session.room else "", []).append(
-                _event_json(session, ids[id(session)], acronym, tz))
-        conference["days"].append({
-            "index": day.index,
-            "date": day.date.isoformat(),
-            "day_start": day.start.astimezone(tz).isoformat(),
-            "day_end": day.end.astimezone(tz).isoformat(),
-            "rooms": rooms,
-        })
+                _event_json(session, ids[id(session)], acronym, tz)
+            )
+        conference["days"].append(
+            {
+                "index": day.index,
+                "date": day.date.isoformat(),
+                "day_start": day.start.astimezone(tz).isoformat(),
+                "day_end": day.end.astimezone(tz).isoformat(),
+                "rooms": rooms,
+            }
+        )
     schedule: dict = {"version": programme.version}
     if _uri(programme.base_url):
         schedule["base_url"] = programme.base_url

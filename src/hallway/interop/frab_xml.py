@@ -33,13 +33,45 @@ _VOC_SLUG = re.compile(r"^[a-z0-9_]{4,}-[a-z0-9\-_]{4,}$")
 _TRACK_SLUG = re.compile(r"^[a-z][a-z0-9-]+$")
 _ACRONYM = re.compile(r"^[a-z0-9_-]{4,}$")
 _HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
-_EVENT_TAGS = frozenset({
-    "date", "start", "duration", "room", "slug", "url", "title", "subtitle", "language",
-    "track", "type", "abstract", "description", "logo", "persons", "links", "attachments",
-    "recording", "feedback_url", "origin_url"})
-_CONFERENCE_TAGS = frozenset({
-    "title", "acronym", "start", "end", "days", "timeslot_duration", "time_zone_name",
-    "base_url", "url", "track", "day_change"})
+_EVENT_TAGS = frozenset(
+    {
+        "date",
+        "start",
+        "duration",
+        "room",
+        "slug",
+        "url",
+        "title",
+        "subtitle",
+        "language",
+        "track",
+        "type",
+        "abstract",
+        "description",
+        "logo",
+        "persons",
+        "links",
+        "attachments",
+        "recording",
+        "feedback_url",
+        "origin_url",
+    }
+)
+_CONFERENCE_TAGS = frozenset(
+    {
+        "title",
+        "acronym",
+        "start",
+        "end",
+        "days",
+        "timeslot_duration",
+        "time_zone_name",
+        "base_url",
+        "url",
+        "track",
+        "day_change",
+    }
+)
 
 
 # --------------------------------------------------------------------------- reading
@@ -66,8 +98,9 @@ def _parse_tree(data: bytes) -> tuple[Element, dict[int, int]]:
     if encoding in ("utf-8", "utf8"):
         decode_utf8(data, format=FORMAT)  # a clear message beats expat's "invalid token"
     builder = _LineTreeBuilder()
-    parser = DefusedXMLParser(target=builder, forbid_dtd=True, forbid_entities=True,
-                              forbid_external=True)
+    parser = DefusedXMLParser(
+        target=builder, forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
     builder.parser = parser
     try:
         parser.feed(data)
@@ -75,18 +108,26 @@ def _parse_tree(data: bytes) -> tuple[Element, dict[int, int]]:
     except ET.ParseError as exc:
         line, column = exc.position
         message = str(exc).split(":")[0]
-        raise FormatError(f"not well-formed XML: {message}", f"line {line}, column {column}",
-                          format=FORMAT) from None
+        raise FormatError(
+            f"not well-formed XML: {message}", f"line {line}, column {column}", format=FORMAT
+        ) from None
     except defusedxml.DTDForbidden:
-        raise FormatError("XML document type declarations (DTDs) are not accepted: they "
-                          "allow entity expansion and external references",
-                          f"line {parser.parser.CurrentLineNumber}", format=FORMAT) from None
+        raise FormatError(
+            "XML document type declarations (DTDs) are not accepted: they "
+            "allow entity expansion and external references",
+            f"line {parser.parser.CurrentLineNumber}",
+            format=FORMAT,
+        ) from None
     except defusedxml.EntitiesForbidden as exc:
-        raise FormatError(f"XML entity declarations are not accepted (entity {exc.name!r})",
-                          f"line {parser.parser.CurrentLineNumber}", format=FORMAT) from None
+        raise FormatError(
+            f"XML entity declarations are not accepted (entity {exc.name!r})",
+            f"line {parser.parser.CurrentLineNumber}",
+            format=FORMAT,
+        ) from None
     except defusedxml.DefusedXmlException as exc:
-        raise FormatError(f"unsafe XML refused: {exc}",
-                          f"line {parser.parser.CurrentLineNumber}", format=FORMAT) from None
+        raise FormatError(
+            f"unsafe XML refused: {exc}", f"line {parser.parser.CurrentLineNumber}", format=FORMAT
+        ) from None
     except LookupError as exc:  # unknown declared encoding
         raise FormatError(f"unknown XML encoding: {exc}", "line 1", format=FORMAT) from None
     return root, builder.lines
@@ -105,8 +146,9 @@ class _Reader:
 
     def note_ignored(self, element: Element, known: frozenset[str], prefix: str) -> None:
         for child in element:
-            if child.tag not in known and ((child.text or "").strip() or len(child)
-                                           or child.attrib):
+            if child.tag not in known and (
+                (child.text or "").strip() or len(child) or child.attrib
+            ):
                 self.ignored[f"{prefix}/{child.tag}"] += 1
 
     def where(self, element: Element, path: str) -> str:
@@ -146,16 +188,24 @@ class _Reader:
             value = ctext(tag)
             if value:
                 element = conference.find(tag)
-                setattr(programme, tag, sh.parse_date(
-                    value, format=FORMAT, location=self.where(element, f"{cpath}/{tag}")))
+                setattr(
+                    programme,
+                    tag,
+                    sh.parse_date(
+                        value, format=FORMAT, location=self.where(element, f"{cpath}/{tag}")
+                    ),
+                )
         if ctext("timeslot_duration"):
             programme.timeslot_duration = sh.parse_duration(
-                ctext("timeslot_duration"), format=FORMAT,
-                location=self.where(conference, f"{cpath}/timeslot_duration"))
+                ctext("timeslot_duration"),
+                format=FORMAT,
+                location=self.where(conference, f"{cpath}/timeslot_duration"),
+            )
         day_change = None
         if ctext("day_change"):
-            day_change = sh.parse_time(ctext("day_change"), format=FORMAT,
-                                       location=f"{cpath}/day_change")
+            day_change = sh.parse_time(
+                ctext("day_change"), format=FORMAT, location=f"{cpath}/day_change"
+            )
             programme.day_change = day_change
         # Tracks are declared in <conference> (frab, pretalx) or a top-level <tracks> (FOSDEM).
         for i, element in enumerate(conference.findall("track"), start=1):
@@ -178,12 +228,16 @@ class _Reader:
                     if room.slug is None and room_el.get("slug"):
                         room.slug = room_el.get("slug")
                 for e, event_el in enumerate(room_el.findall("event"), start=1):
-                    sessions.append(self._read_event(event_el, day, day_change, programme,
-                                                     f"{rpath}/event[{e}]"))
+                    sessions.append(
+                        self._read_event(
+                            event_el, day, day_change, programme, f"{rpath}/event[{e}]"
+                        )
+                    )
             # FOSDEM 2007: events directly in the day, the room only named inside each event.
             for e, event_el in enumerate(day_el.findall("event"), start=1):
-                sessions.append(self._read_event(event_el, day, day_change, programme,
-                                                 f"{dpath}/event[{e}]"))
+                sessions.append(
+                    self._read_event(event_el, day, day_change, programme, f"{dpath}/event[{e}]")
+                )
         programme.sessions = sessions
         programme.rooms = list(self.rooms.values())
         programme.tracks = list(self.tracks.values())
@@ -217,8 +271,10 @@ class _Reader:
         try:
             return uuid.UUID(value.strip())
         except ValueError:
-            self.warnings.append(f"{self.where(element, path)}: invalid guid {value!r}; "
-                                 "a stable one was derived from it")
+            self.warnings.append(
+                f"{self.where(element, path)}: invalid guid {value!r}; "
+                "a stable one was derived from it"
+            )
             return derive_uuid("guid", value)
 
     def _read_day(self, element: Element, position: int, path: str) -> Day:
@@ -229,17 +285,29 @@ class _Reader:
             raise self.fail(f"day index {index_text!r} is not a number", element, path) from None
         if not element.get("date"):
             raise self.fail("<day> without a date attribute", element, path)
-        day = Day(index=index, date=sh.parse_date(element.get("date"), format=FORMAT,
-                                                  location=self.where(element, path)))
+        day = Day(
+            index=index,
+            date=sh.parse_date(
+                element.get("date"), format=FORMAT, location=self.where(element, path)
+            ),
+        )
         for attr in ("start", "end"):
             if element.get(attr):
-                setattr(day, attr, sh.parse_datetime(
-                    element.get(attr), self.tz, format=FORMAT,
-                    location=self.where(element, f"{path}/@{attr}")))
+                setattr(
+                    day,
+                    attr,
+                    sh.parse_datetime(
+                        element.get(attr),
+                        self.tz,
+                        format=FORMAT,
+                        location=self.where(element, f"{path}/@{attr}"),
+                    ),
+                )
         return day
 
-    def _read_event(self, el: Element, day: Day, day_change: time | None,
-                    programme: Programme, path: str) -> Session:
+    def _read_event(
+        self, el: Element, day: Day, day_change: time | None, programme: Programme, path: str
+    ) -> Session:
         def text(tag: str) -> str:
             return (el.findtext(tag) or "").strip()
 
@@ -255,13 +323,19 @@ class _Reader:
         if guid_text:
             guid = self._uuid(guid_text, el, path)
         else:
-            guid = derive_uuid(programme.slug, "session", local_id if local_id is not None
-                               else f"{title}|{text('date') or day.date}|{text('start')}")
+            guid = derive_uuid(
+                programme.slug,
+                "session",
+                local_id
+                if local_id is not None
+                else f"{title}|{text('date') or day.date}|{text('start')}",
+            )
         start = self._event_start(el, day, day_change, path)
         if el.find("duration") is None:
             raise self.fail("event without a <duration>", el, path)
-        duration = sh.parse_duration(text("duration"), format=FORMAT,
-                                     location=self.where(el, f"{path}/duration"))
+        duration = sh.parse_duration(
+            text("duration"), format=FORMAT, location=self.where(el, f"{path}/duration")
+        )
         track_name = text("track")
         session = Session(
             guid=guid,
@@ -294,12 +368,12 @@ class _Reader:
             session.do_not_record = optout in ("true", "1") if optout else None
         return session
 
-    def _event_start(self, el: Element, day: Day, day_change: time | None,
-                     path: str) -> datetime:
+    def _event_start(self, el: Element, day: Day, day_change: time | None, path: str) -> datetime:
         date_text = (el.findtext("date") or "").strip()
         if date_text:
-            return sh.parse_datetime(date_text, self.tz, format=FORMAT,
-                                     location=self.where(el, f"{path}/date"))
+            return sh.parse_datetime(
+                date_text, self.tz, format=FORMAT, location=self.where(el, f"{path}/date")
+            )
         start_text = (el.findtext("start") or "").strip()
         if not start_text:
             raise self.fail("event has neither <date> nor <start>", el, path)
@@ -326,8 +400,11 @@ class _Reader:
 
     @staticmethod
     def _link(el: Element) -> Link:
-        return Link(url=(el.get("href") or "").strip(), title=(el.text or "").strip(),
-                    type=el.get("type") or None)
+        return Link(
+            url=(el.get("href") or "").strip(),
+            title=(el.text or "").strip(),
+            type=el.get("type") or None,
+        )
 
 
 def _positive_id(text: str) -> int | None:
@@ -400,9 +477,14 @@ def export_frab_xml(programme: Programme) -> bytes:
     ids = sh.allocate_ids(programme.sessions)
     seen_slugs: set[str] = set()
     for day, sessions in grouped:
-        day_el = _sub(root, "day", index=str(day.index), date=day.date.isoformat(),
-                      start=day.start.astimezone(tz).isoformat(),
-                      end=day.end.astimezone(tz).isoformat())
+        day_el = _sub(
+            root,
+            "day",
+            index=str(day.index),
+            date=day.date.isoformat(),
+            start=day.start.astimezone(tz).isoformat(),
+            end=day.end.astimezone(tz).isoformat(),
+        )
         # Every room on every day, in programme order, as FOSDEM does: readers then see
         # the rooms (empty ones included) in the same order we hold them.
         rooms = {room.name: _room_element(day_el, room) for room in programme.rooms}
@@ -460,8 +542,10 @@ def _event(room_el: Element, session: Session, local_id: int, tz, seen_slugs: se
     recording = _sub(el, "recording")
     _sub(recording, "license", session.recording_license)
     _sub(recording, "optout", "true" if session.do_not_record else "false")
-    for container, child, links in (("links", "link", session.links),
-                                    ("attachments", "attachment", session.attachments)):
+    for container, child, links in (
+        ("links", "link", session.links),
+        ("attachments", "attachment", session.attachments),
+    ):
         parent = _sub(el, container)
         for link in links:
             attrs = {"href": link.url}

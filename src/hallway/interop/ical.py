@@ -73,14 +73,19 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError:
-        warnings.append("lines were folded inside multi-byte UTF-8 characters; "
-                        "read after unfolding")
+        warnings.append(
+            "lines were folded inside multi-byte UTF-8 characters; read after unfolding"
+        )
     if not text.lstrip().upper().startswith("BEGIN:VCALENDAR"):
-        raise FormatError("not an iCalendar file: it does not start with BEGIN:VCALENDAR",
-                          "line 1", format=FORMAT)
+        raise FormatError(
+            "not an iCalendar file: it does not start with BEGIN:VCALENDAR", "line 1", format=FORMAT
+        )
     if "END:VCALENDAR" not in text.rstrip()[-40:].upper():
-        raise FormatError("iCalendar file is truncated: no END:VCALENDAR at the end",
-                          f"line {text.count(chr(10)) + 1}", format=FORMAT)
+        raise FormatError(
+            "iCalendar file is truncated: no END:VCALENDAR at the end",
+            f"line {text.count(chr(10)) + 1}",
+            format=FORMAT,
+        )
     try:
         calendar = icalendar.Calendar.from_ical(text)
     except (ValueError, KeyError, IndexError) as exc:
@@ -89,8 +94,10 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
     recurring = _recurring_uids(raw_events)
     events = _occurrences(calendar, raw_events) if recurring else raw_events
     if recurring:
-        warnings.append(f"{len(recurring)} repeating event(s) expanded into "
-                        f"{sum(str(e.get('UID') or '') in recurring for e in events)} sessions")
+        warnings.append(
+            f"{len(recurring)} repeating event(s) expanded into "
+            f"{sum(str(e.get('UID') or '') in recurring for e in events)} sessions"
+        )
     tz_name = str(calendar.get("X-WR-TIMEZONE") or "") or time_zone
     if not tz_name:
         for event in events:
@@ -139,17 +146,26 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
             if names and names[0]:
                 track = tracks.setdefault(names[0], Track(name=names[0]))
         attendees = event.get("ATTENDEE")
-        attendees = attendees if isinstance(attendees, list) else (
-            [attendees] if attendees is not None else [])
+        attendees = (
+            attendees
+            if isinstance(attendees, list)
+            else ([attendees] if attendees is not None else [])
+        )
         speakers = []
         for attendee in attendees:
             name = str(attendee.params.get("CN", "")).strip()
             if name:
                 speakers.append(persons.setdefault(name, Person(name=name)))
         session = Session(
-            guid=guid, title=title, start=start, duration=duration, room=room, track=track,
+            guid=guid,
+            title=title,
+            start=start,
+            duration=duration,
+            room=room,
+            track=track,
             abstract=str(event.get("DESCRIPTION") or "").strip(),
-            url=str(event.get("URL") or "").strip() or None, persons=speakers,
+            url=str(event.get("URL") or "").strip() or None,
+            persons=speakers,
             sequence=int(event.get("SEQUENCE") or 0),
         )
         if event.get("LAST-MODIFIED") is not None:
@@ -170,8 +186,11 @@ def _recurring_uids(events: list) -> set[str]:
     recurring = set()
     for i, event in enumerate(events):
         uid = str(event.get("UID") or "").strip()
-        if event.get("RRULE") is None and event.get("RDATE") is None \
-                and event.get("RECURRENCE-ID") is None:
+        if (
+            event.get("RRULE") is None
+            and event.get("RDATE") is None
+            and event.get("RECURRENCE-ID") is None
+        ):
             continue
         where = f"VEVENT[{i}] (UID {uid})" if uid else f"VEVENT[{i}]"
         if not uid:
@@ -181,9 +200,12 @@ def _recurring_uids(events: list) -> set[str]:
         rules = event.get("RRULE")
         for rule in rules if isinstance(rules, list) else [rules] if rules is not None else []:
             if "COUNT" not in rule and "UNTIL" not in rule:
-                raise FormatError("the event repeats without end (RRULE has neither COUNT nor "
-                                  "UNTIL); a programme needs a finite list of sessions",
-                                  where, format=FORMAT)
+                raise FormatError(
+                    "the event repeats without end (RRULE has neither COUNT nor "
+                    "UNTIL); a programme needs a finite list of sessions",
+                    where,
+                    format=FORMAT,
+                )
         recurring.add(uid)
     return recurring
 
@@ -204,8 +226,11 @@ def _occurrences(calendar, raw_events: list) -> list:
     except (ValueError, TypeError, KeyError, recurring_ical_events.InvalidCalendar) as exc:
         raise FormatError(f"cannot expand the repeating events: {exc}", format=FORMAT) from None
     if len(events) > MAX_OCCURRENCES:
-        raise FormatError(f"the repeating events expand to more than {MAX_OCCURRENCES} "
-                          "sessions; is a COUNT or UNTIL wrong?", format=FORMAT)
+        raise FormatError(
+            f"the repeating events expand to more than {MAX_OCCURRENCES} "
+            "sessions; is a COUNT or UNTIL wrong?",
+            format=FORMAT,
+        )
     return events
 
 
@@ -236,8 +261,7 @@ def escape_text(value: str) -> str:
     """TEXT value escaping (§3.3.11); other control characters are not allowed at all."""
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     value = _CONTROL.sub("", value)
-    return (value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\n", "\\n"))
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 def _param(value: str) -> str:
@@ -259,16 +283,28 @@ def export_ical(programme: Programme, *, now: datetime | None = None) -> bytes:
     tz = sh.zone(programme.time_zone, format=FORMAT)
     utc = programme.time_zone == "UTC"
     stamp = _utc(now or datetime.now(UTC))
-    out = [fold(line) for line in (
-        "BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{escape_text(programme.title)}",
-        f"X-WR-TIMEZONE:{programme.time_zone}")]
+    out = [
+        fold(line)
+        for line in (
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            f"PRODID:{PRODID}",
+            "CALSCALE:GREGORIAN",
+            f"X-WR-CALNAME:{escape_text(programme.title)}",
+            f"X-WR-TIMEZONE:{programme.time_zone}",
+        )
+    ]
     if not utc:
         years = [s.start.astimezone(tz).year for s in programme.sessions] or [
-            datetime.now(UTC).year]
-        out.append(icalendar.Timezone.from_tzid(
-            programme.time_zone, first_date=date(min(years) - 1, 1, 1),
-            last_date=date(max(years) + 1, 12, 31)).to_ical())
+            datetime.now(UTC).year
+        ]
+        out.append(
+            icalendar.Timezone.from_tzid(
+                programme.time_zone,
+                first_date=date(min(years) - 1, 1, 1),
+                last_date=date(max(years) + 1, 12, 31),
+            ).to_ical()
+        )
 
     def when(name: str, value: datetime) -> str:
         if utc:
@@ -276,9 +312,15 @@ def export_ical(programme: Programme, *, now: datetime | None = None) -> bytes:
         return f"{name};TZID={programme.time_zone}:{value.astimezone(tz):%Y%m%dT%H%M%S}"
 
     for session in sorted(programme.sessions, key=lambda s: (s.start, s.title)):
-        lines = ["BEGIN:VEVENT", f"UID:{session.guid}", f"DTSTAMP:{stamp}",
-                 when("DTSTART", session.start), when("DTEND", session.end),
-                 f"SUMMARY:{escape_text(session.title)}", f"SEQUENCE:{session.sequence}"]
+        lines = [
+            "BEGIN:VEVENT",
+            f"UID:{session.guid}",
+            f"DTSTAMP:{stamp}",
+            when("DTSTART", session.start),
+            when("DTEND", session.end),
+            f"SUMMARY:{escape_text(session.title)}",
+            f"SEQUENCE:{session.sequence}",
+        ]
         if session.last_modified:
             lines.append(f"LAST-MODIFIED:{_utc(session.last_modified)}")
         if session.room:

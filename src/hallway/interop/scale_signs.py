@@ -25,8 +25,12 @@ FIELDS = ("Name", "StartTime", "EndTime", "Location")
 
 
 def looks_like_signs(document: object) -> bool:
-    return (isinstance(document, list) and bool(document) and isinstance(document[0], dict)
-            and all(key in document[0] for key in ("Name", "StartTime", "EndTime")))
+    return (
+        isinstance(document, list)
+        and bool(document)
+        and isinstance(document[0], dict)
+        and all(key in document[0] for key in ("Name", "StartTime", "EndTime"))
+    )
 
 
 def parse_scale_signs_document(document: object, *, time_zone: str | None = None) -> Programme:
@@ -56,11 +60,15 @@ def parse_scale_signs_document(document: object, *, time_zone: str | None = None
             if not j.text(item, "StartTime", path):
                 warnings.append(f"{path}: {title!r} has no StartTime; skipped")
                 continue
-            start = sh.parse_datetime(item["StartTime"], tz, format=FORMAT,
-                                      location=f"{path}.StartTime")
+            start = sh.parse_datetime(
+                item["StartTime"], tz, format=FORMAT, location=f"{path}.StartTime"
+            )
             end_text = j.text(item, "EndTime", path)
-            end = (sh.parse_datetime(end_text, tz, format=FORMAT, location=f"{path}.EndTime")
-                   if end_text else start)
+            end = (
+                sh.parse_datetime(end_text, tz, format=FORMAT, location=f"{path}.EndTime")
+                if end_text
+                else start
+            )
             if end < start:
                 raise j.fail("entry ends before it starts", path)
             room_name = text("Location")
@@ -74,8 +82,13 @@ def parse_scale_signs_document(document: object, *, time_zone: str | None = None
             link = j.text(item, "Link", path)
             session = Session(
                 guid=derive_uuid("scale-signs", title, item["StartTime"], room_name),
-                title=title, start=start, duration=end - start, room=room, track=track,
-                abstract=j.text(item, "Description", path), persons=speakers,
+                title=title,
+                start=start,
+                duration=end - start,
+                room=room,
+                track=track,
+                abstract=j.text(item, "Description", path),
+                persons=speakers,
                 url=urljoin(SCALE_SITE, link) if link else None,
                 logo=j.text(item, "Photo", path) or None,
             )

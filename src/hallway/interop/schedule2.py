@@ -40,8 +40,13 @@ def _links(j: sh.JsonPath, value: object, path: str) -> list[Link]:
     for i, item in enumerate(j.arr(value, path)):
         item = j.obj(item, f"{path}[{i}]")
         kind = j.text(item, "type", f"{path}[{i}]").lower() or None
-        links.append(Link(url=j.text(item, "url", f"{path}[{i}]", required=True),
-                          title=j.text(item, "title", f"{path}[{i}]"), type=kind))
+        links.append(
+            Link(
+                url=j.text(item, "url", f"{path}[{i}]", required=True),
+                title=j.text(item, "title", f"{path}[{i}]"),
+                type=kind,
+            )
+        )
     return links
 
 
@@ -55,23 +60,31 @@ def parse_schedule2_document(document: object, *, time_zone: str | None = None) 
         cpath = "$.schedule.conference"
         tz_name = j.text(conf, "time_zone_name", cpath) or time_zone or "UTC"
         tz = sh.zone(tz_name, format=FORMAT, location=f"{cpath}.time_zone_name")
-        programme = Programme(title=j.text(conf, "title", cpath),
-                              acronym=j.text(conf, "acronym", cpath), time_zone=tz_name,
-                              version=j.text(schedule, "version", "$.schedule"),
-                              base_url=j.text(schedule, "base_url", "$.schedule") or None,
-                              url=j.text(conf, "url", cpath) or None)
+        programme = Programme(
+            title=j.text(conf, "title", cpath),
+            acronym=j.text(conf, "acronym", cpath),
+            time_zone=tz_name,
+            version=j.text(schedule, "version", "$.schedule"),
+            base_url=j.text(schedule, "base_url", "$.schedule") or None,
+            url=j.text(conf, "url", cpath) or None,
+        )
         for key in ("start", "end"):
             if j.text(conf, key, cpath):
-                setattr(programme, key, sh.parse_date(conf[key], format=FORMAT,
-                                                      location=f"{cpath}.{key}"))
+                setattr(
+                    programme,
+                    key,
+                    sh.parse_date(conf[key], format=FORMAT, location=f"{cpath}.{key}"),
+                )
         tracks: dict[str, Track] = {}
         for i, item in enumerate(j.arr(conf.get("tracks"), f"{cpath}.tracks")):
             path = f"{cpath}.tracks[{i}]"
             item = j.obj(item, path)
             colors = item.get("colors") if isinstance(item.get("colors"), dict) else {}
-            track = Track(name=j.text(item, "name", path, required=True),
-                          slug=j.text(item, "slug", path) or None,
-                          color=colors.get("light") or j.text(item, "color", path) or None)
+            track = Track(
+                name=j.text(item, "name", path, required=True),
+                slug=j.text(item, "slug", path) or None,
+                color=colors.get("light") or j.text(item, "color", path) or None,
+            )
             tracks[track.slug or track.name] = track
             programme.tracks.append(track)
         rooms: dict[str, Room] = {}
@@ -79,47 +92,68 @@ def parse_schedule2_document(document: object, *, time_zone: str | None = None) 
             path = f"{cpath}.rooms[{i}]"
             item = j.obj(item, path)
             capacity = item.get("capacity")
-            room = Room(name=j.text(item, "name", path, required=True),
-                        guid=_uuid(item["guid"], warnings, path) if item.get("guid") else None,
-                        slug=j.text(item, "slug", path) or None,
-                        capacity=capacity if isinstance(capacity, int) else None,
-                        description=_description(item.get("description")))
+            room = Room(
+                name=j.text(item, "name", path, required=True),
+                guid=_uuid(item["guid"], warnings, path) if item.get("guid") else None,
+                slug=j.text(item, "slug", path) or None,
+                capacity=capacity if isinstance(capacity, int) else None,
+                description=_description(item.get("description")),
+            )
             rooms[str(room.guid) if room.guid else room.name] = room
             programme.rooms.append(room)
         for d, item in enumerate(j.arr(conf.get("days"), f"{cpath}.days")):
             path = f"{cpath}.days[{d}]"
             item = j.obj(item, path)
-            day = Day(index=j.integer(item, "index", path) or d + 1,
-                      date=sh.parse_date(j.text(item, "date", path, required=True),
-                                         format=FORMAT, location=f"{path}.date"))
+            day = Day(
+                index=j.integer(item, "index", path) or d + 1,
+                date=sh.parse_date(
+                    j.text(item, "date", path, required=True),
+                    format=FORMAT,
+                    location=f"{path}.date",
+                ),
+            )
             for key in ("start", "end"):
                 if j.text(item, key, path):
-                    setattr(day, key, sh.parse_datetime(item[key], tz, format=FORMAT,
-                                                        location=f"{path}.{key}"))
+                    setattr(
+                        day,
+                        key,
+                        sh.parse_datetime(item[key], tz, format=FORMAT, location=f"{path}.{key}"),
+                    )
             programme.days.append(day)
         persons: dict[str, Person] = {}
         for i, item in enumerate(j.arr(schedule.get("persons"), "$.schedule.persons")):
             path = f"$.schedule.persons[{i}]"
             item = j.obj(item, path)
             avatar = item.get("avatar")
-            person = Person(name=j.text(item, "name", path, required=True),
-                            guid=_uuid(item["guid"], warnings, path) if item.get("guid") else None,
-                            bio=j.text(item, "biography", path),
-                            avatar=avatar.get("url") if isinstance(avatar, dict) else None,
-                            url=j.text(item, "url", path) or None,
-                            links=_links(j, item.get("links"), f"{path}.links"))
+            person = Person(
+                name=j.text(item, "name", path, required=True),
+                guid=_uuid(item["guid"], warnings, path) if item.get("guid") else None,
+                bio=j.text(item, "biography", path),
+                avatar=avatar.get("url") if isinstance(avatar, dict) else None,
+                url=j.text(item, "url", path) or None,
+                links=_links(j, item.get("links"), f"{path}.links"),
+            )
             persons[person.key] = person
         for e, item in enumerate(j.arr(schedule.get("events"), "$.schedule.events")):
             path = f"$.schedule.events[{e}]"
             item = j.obj(item, path)
-            start = sh.parse_datetime(j.text(item, "start", path, required=True), tz,
-                                      format=FORMAT, location=f"{path}.start")
+            start = sh.parse_datetime(
+                j.text(item, "start", path, required=True),
+                tz,
+                format=FORMAT,
+                location=f"{path}.start",
+            )
             if j.text(item, "end", path):
-                duration = sh.parse_datetime(item["end"], tz, format=FORMAT,
-                                             location=f"{path}.end") - start
+                duration = (
+                    sh.parse_datetime(item["end"], tz, format=FORMAT, location=f"{path}.end")
+                    - start
+                )
             else:
-                duration = sh.parse_duration(j.text(item, "duration", path, required=True),
-                                             format=FORMAT, location=f"{path}.duration")
+                duration = sh.parse_duration(
+                    j.text(item, "duration", path, required=True),
+                    format=FORMAT,
+                    location=f"{path}.duration",
+                )
             room_ref = item.get("room")
             room = None
             if isinstance(room_ref, dict):
@@ -132,18 +166,26 @@ def parse_schedule2_document(document: object, *, time_zone: str | None = None) 
             track_ref = item.get("track")
             track = None
             if isinstance(track_ref, dict):
-                track = tracks.get(j.text(track_ref, "slug", f"{path}.track")
-                                   or j.text(track_ref, "name", f"{path}.track"))
+                track = tracks.get(
+                    j.text(track_ref, "slug", f"{path}.track")
+                    or j.text(track_ref, "name", f"{path}.track")
+                )
             session = Session(
                 guid=_uuid(j.text(item, "guid", path, required=True), warnings, path),
-                code=j.text(item, "code", path) or None, title=j.text(item, "title", path,
-                                                                      required=True),
-                start=start, duration=duration, room=room, track=track,
-                slug=j.text(item, "slug", path), subtitle=j.text(item, "subtitle", path),
-                type=j.text(item, "type", path), language=j.text(item, "language", path),
+                code=j.text(item, "code", path) or None,
+                title=j.text(item, "title", path, required=True),
+                start=start,
+                duration=duration,
+                room=room,
+                track=track,
+                slug=j.text(item, "slug", path),
+                subtitle=j.text(item, "subtitle", path),
+                type=j.text(item, "type", path),
+                language=j.text(item, "language", path),
                 abstract=j.text(item, "abstract", path),
                 description=j.text(item, "description", path),
-                url=j.text(item, "url", path) or None, logo=_logo(item.get("logo")),
+                url=j.text(item, "url", path) or None,
+                logo=_logo(item.get("logo")),
                 links=_links(j, item.get("links"), f"{path}.links"),
                 attachments=_links(j, item.get("attachments"), f"{path}.attachments"),
             )
@@ -153,8 +195,10 @@ def parse_schedule2_document(document: object, *, time_zone: str | None = None) 
                 key = f"guid:{guid}" if guid else f"name:{ref.get('name', '')}"
                 person = persons.get(key)
                 if person is None:
-                    person = Person(name=j.text(ref, "name", f"{path}.participants[{p}]"),
-                                    guid=_uuid(guid, warnings, path) if guid else None)
+                    person = Person(
+                        name=j.text(ref, "name", f"{path}.participants[{p}]"),
+                        guid=_uuid(guid, warnings, path) if guid else None,
+                    )
                     persons[person.key] = person
                 session.persons.append(person)
             programme.sessions.append(session)

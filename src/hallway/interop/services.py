@@ -272,8 +272,9 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
     event = Event.objects.filter(slug=slug).select_related("parent").first()
     change = interop.day_change_of(programme)
     shift = dt.timedelta(hours=change.hour, minutes=change.minute)
-    starts = [(s.start.astimezone(neutral_zone(programme)) - shift).date()
-              for s in programme.sessions]
+    starts = [
+        (s.start.astimezone(neutral_zone(programme)) - shift).date() for s in programme.sessions
+    ]
     first = min(starts, default=programme.start or dt.date.today())
     last = max(starts, default=programme.end or first)
     if programme.start:

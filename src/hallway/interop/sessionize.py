@@ -18,8 +18,9 @@ from .model import Link, Person, Programme, Room, Session, Track, derive_uuid
 FORMAT = "sessionize"
 
 
-def parse_sessionize_document(document: object, *, time_zone: str | None = None,
-                              title: str = "") -> Programme:
+def parse_sessionize_document(
+    document: object, *, time_zone: str | None = None, title: str = ""
+) -> Programme:
     j = sh.JsonPath(FORMAT)
     warnings: list[str] = []
     with sh.unexpected_content(FORMAT):
@@ -63,15 +64,25 @@ def parse_sessionize_document(document: object, *, time_zone: str | None = None,
             except ValueError:
                 guid = derive_uuid("sessionize", "speaker", speaker_id)
             name = j.text(item, "fullName", path) or " ".join(
-                filter(None, (j.text(item, "firstName", path), j.text(item, "lastName", path))))
+                filter(None, (j.text(item, "firstName", path), j.text(item, "lastName", path)))
+            )
             links = []
             for k, link in enumerate(j.arr(item.get("links"), f"{path}.links")):
                 link = j.obj(link, f"{path}.links[{k}]")
-                links.append(Link(url=j.text(link, "url", f"{path}.links[{k}]", required=True),
-                                  title=j.text(link, "title", f"{path}.links[{k}]"),
-                                  type=j.text(link, "linkType", f"{path}.links[{k}]") or None))
-            person = Person(name=name, guid=guid, bio=j.text(item, "bio", path),
-                            avatar=j.text(item, "profilePicture", path) or None, links=links)
+                links.append(
+                    Link(
+                        url=j.text(link, "url", f"{path}.links[{k}]", required=True),
+                        title=j.text(link, "title", f"{path}.links[{k}]"),
+                        type=j.text(link, "linkType", f"{path}.links[{k}]") or None,
+                    )
+                )
+            person = Person(
+                name=name,
+                guid=guid,
+                bio=j.text(item, "bio", path),
+                avatar=j.text(item, "profilePicture", path) or None,
+                links=links,
+            )
             persons[speaker_id] = person
             programme.persons.append(person)
         dates = set()
@@ -82,33 +93,41 @@ def parse_sessionize_document(document: object, *, time_zone: str | None = None,
             if not j.text(item, "startsAt", path) or not j.text(item, "endsAt", path):
                 warnings.append(f"{path}: session {session_id} has no time slot; skipped")
                 continue
-            start = sh.parse_datetime(item["startsAt"], tz, format=FORMAT,
-                                      location=f"{path}.startsAt")
+            start = sh.parse_datetime(
+                item["startsAt"], tz, format=FORMAT, location=f"{path}.startsAt"
+            )
             end = sh.parse_datetime(item["endsAt"], tz, format=FORMAT, location=f"{path}.endsAt")
             if end < start:
                 raise j.fail("session ends before it starts", path)
             room_id = j.text(item, "roomId", path)
             if room_id and room_id not in rooms:
                 raise j.fail(f"unknown roomId {room_id}", f"{path}.roomId")
-            category_ids = [str(x) for x in j.arr(item.get("categoryItems"),
-                                                  f"{path}.categoryItems")]
+            category_ids = [
+                str(x) for x in j.arr(item.get("categoryItems"), f"{path}.categoryItems")
+            ]
             session = Session(
                 guid=derive_uuid("sessionize", "session", session_id),
                 local_id=int(session_id) if session_id.isdigit() else None,
                 title=j.text(item, "title", path, required=True),
-                start=start, duration=end - start,
+                start=start,
+                duration=end - start,
                 room=rooms.get(room_id),
                 abstract=j.text(item, "description", path),
                 track=next((tracks[c] for c in category_ids if c in tracks), None),
-                type=next((types[c] for c in category_ids if c in types),
-                          "service" if item.get("isServiceSession") else ""),
+                type=next(
+                    (types[c] for c in category_ids if c in types),
+                    "service" if item.get("isServiceSession") else "",
+                ),
             )
             for key, kind in (("recordingUrl", "media"), ("liveUrl", "web")):
                 if url := j.text(item, key, path):
                     session.links.append(Link(url=url, title=key, type=kind))
             for s, speaker in enumerate(j.arr(item.get("speakers"), f"{path}.speakers")):
-                speaker_key = speaker if isinstance(speaker, str) else (
-                    j.obj(speaker, f"{path}.speakers[{s}]").get("id"))
+                speaker_key = (
+                    speaker
+                    if isinstance(speaker, str)
+                    else (j.obj(speaker, f"{path}.speakers[{s}]").get("id"))
+                )
                 if str(speaker_key) not in persons:
                     raise j.fail(f"unknown speaker {speaker_key}", f"{path}.speakers[{s}]")
                 session.persons.append(persons[str(speaker_key)])

@@ -24,8 +24,9 @@ def sniff_family(data: bytes) -> str:
         return "json"
     if not head:
         raise FormatError("the file is empty", "line 1", format=None)
-    raise FormatError("unrecognised file: not XML, JSON or iCalendar "
-                      f"(starts with {head[:20]!r})", "line 1")
+    raise FormatError(
+        f"unrecognised file: not XML, JSON or iCalendar (starts with {head[:20]!r})", "line 1"
+    )
 
 
 def sniff_json(document: object) -> str:
@@ -43,8 +44,11 @@ def sniff_json(document: object) -> str:
 
         if looks_like_signs(document):
             return "scale-signs"
-    raise FormatError("JSON document of unknown shape: expected a frab/pretalx schedule.json "
-                      "({'schedule': …}), a Sessionize 'All' export or a SCaLE signs list", "$")
+    raise FormatError(
+        "JSON document of unknown shape: expected a frab/pretalx schedule.json "
+        "({'schedule': …}), a Sessionize 'All' export or a SCaLE signs list",
+        "$",
+    )
 
 
 def family_of(format: str) -> str:

@@ -206,9 +206,7 @@ def _series_in_order(planning: PlanningProblem, assignments: dict, existing: dic
             series[session.pk].append(pid)
     for pids in series.values():
         by_part = sorted(pids, key=lambda pid: planning.sessions[pid][1][0])
-        places = sorted(
-            (assignments[pid] for pid in pids), key=lambda a: period_index[a["period"]]
-        )
+        places = sorted((assignments[pid] for pid in pids), key=lambda a: period_index[a["period"]])
         ordered.update(zip(by_part, places, strict=True))
     return ordered
 

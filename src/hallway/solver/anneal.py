@@ -27,15 +27,28 @@ Progress = Callable[[dict], None]
 
 def movable_sessions(state: State, frozen: set[int] = frozenset()) -> list[int]:
     inst = state.inst
-    return [s for s in range(inst.n_sessions)
-            if inst.fixed[s] is None and not inst.plenary[s] and s not in frozen
-            and len(inst.starts[s]) > 1]
+    return [
+        s
+        for s in range(inst.n_sessions)
+        if inst.fixed[s] is None
+        and not inst.plenary[s]
+        and s not in frozen
+        and len(inst.starts[s]) > 1
+    ]
 
 
-def anneal(state: State, deadline: float, seed: int, *, frozen: set[int] = frozenset(),
-           extra_cost: Callable[[int, int, int], float] | None = None,
-           on_progress: Progress | None = None, t_start: float | None = None,
-           t_end: float = 0.05, moves_per_session: int = 20000) -> list[tuple[int, int]]:
+def anneal(
+    state: State,
+    deadline: float,
+    seed: int,
+    *,
+    frozen: set[int] = frozenset(),
+    extra_cost: Callable[[int, int, int], float] | None = None,
+    on_progress: Progress | None = None,
+    t_start: float | None = None,
+    t_end: float = 0.05,
+    moves_per_session: int = 20000,
+) -> list[tuple[int, int]]:
     """Anneal `state` in place until `deadline`; return the best positions seen.
 
     The schedule cools with the larger of elapsed time and moves tried (at most
@@ -71,10 +84,20 @@ def anneal(state: State, deadline: float, seed: int, *, frozen: set[int] = froze
             temp = temp0 * (t_end / temp0) ** done if temp0 > t_end else t_end
             if on_progress and now - last_report >= 0.5:
                 last_report = now
-                on_progress({"phase": "improve", "elapsed": now - begin, "cost": current,
-                             "best": best, "missed": state.missed, "overflow": state.overflow,
-                             "track": state.track, "iterations": iterations,
-                             "accepted": accepted, "temperature": temp})
+                on_progress(
+                    {
+                        "phase": "improve",
+                        "elapsed": now - begin,
+                        "cost": current,
+                        "best": best,
+                        "missed": state.missed,
+                        "overflow": state.overflow,
+                        "track": state.track,
+                        "iterations": iterations,
+                        "accepted": accepted,
+                        "temperature": temp,
+                    }
+                )
         s = sessions[rng.randrange(len(sessions))]
         q, r = inst.starts[s][rng.randrange(len(inst.starts[s]))]
         ps, rs = state.start[s], state.room[s]
@@ -91,13 +114,23 @@ def anneal(state: State, deadline: float, seed: int, *, frozen: set[int] = froze
                 current += delta
                 accepted += 1
         else:
-            if state.start[t] != q or inst.length[t] != inst.length[s] or t in frozen \
-                    or inst.fixed[t] is not None or inst.plenary[t]:
+            if (
+                state.start[t] != q
+                or inst.length[t] != inst.length[s]
+                or t in frozen
+                or inst.fixed[t] is not None
+                or inst.plenary[t]
+            ):
                 continue
             if not (state.fits(s, q, r, ignore=t) and state.fits(t, ps, rs, ignore=s)):
                 continue
-            delta = (state.delta_swap(s, t) + extra(s, q, r) + extra(t, ps, rs)
-                     - extra(s, ps, rs) - extra(t, q, r))
+            delta = (
+                state.delta_swap(s, t)
+                + extra(s, q, r)
+                + extra(t, ps, rs)
+                - extra(s, ps, rs)
+                - extra(t, q, r)
+            )
             if delta <= 0 or rng.random() < math.exp(-delta / temp):
                 state.remove(s)
                 state.remove(t)
@@ -118,8 +151,11 @@ def _initial_temperature(state: State, sessions: list[int], rng: random.Random) 
     for _ in range(300):
         s = sessions[rng.randrange(len(sessions))]
         q, r = inst.starts[s][rng.randrange(len(inst.starts[s]))]
-        if state.cell[q][r] == -1 and (q, r) != (state.start[s], state.room[s]) \
-                and state.fits(s, q, r):
+        if (
+            state.cell[q][r] == -1
+            and (q, r) != (state.start[s], state.room[s])
+            and state.fits(s, q, r)
+        ):
             d = state.delta_move(s, q, r)
             if d > 0:
                 worse.append(d)
@@ -148,13 +184,19 @@ def reassign_rooms(state: State, frozen: set[int] = frozenset()) -> None:
     """
     inst = state.inst
     for p in range(inst.n_periods):
-        movers = [s for s in set(state.cell[p]) - {-1}
-                  if inst.length[s] == 1 and inst.fixed[s] is None and not inst.plenary[s]
-                  and s not in frozen]
+        movers = [
+            s
+            for s in set(state.cell[p]) - {-1}
+            if inst.length[s] == 1
+            and inst.fixed[s] is None
+            and not inst.plenary[s]
+            and s not in frozen
+        ]
         if len(movers) < 2:
             continue
-        rooms = [r for r in range(inst.n_rooms)
-                 if state.cell[p][r] == -1 or state.cell[p][r] in movers]
+        rooms = [
+            r for r in range(inst.n_rooms) if state.cell[p][r] == -1 or state.cell[p][r] in movers
+        ]
         solver = linear_sum_assignment.SimpleLinearSumAssignment()
         for i, s in enumerate(movers):
             for j, r in enumerate(rooms):

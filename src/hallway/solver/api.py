@@ -37,8 +37,9 @@ class InfeasibleError(Exception):
     """No valid schedule exists (or none was found); `reasons` says which constraints conflict."""
 
     def __init__(self, reasons: list[str]) -> None:
-        self.reasons = reasons or ["no valid schedule was found within the time limit, "
-                                   "and no conflict could be proven"]
+        self.reasons = reasons or [
+            "no valid schedule was found within the time limit, and no conflict could be proven"
+        ]
         super().__init__("; ".join(self.reasons))
 
 
@@ -86,10 +87,16 @@ class SolveResult:
     method: str = ""  # how the first valid schedule was found
 
 
-def solve(problem: dict | str | PathLike[str], *, time_limit: float = 60, seed: int = 0,
-          keep: dict | str | PathLike[str] | None = None, allow_moves: bool = False,
-          weights: Weights | None = None,
-          on_progress: Callable[[dict], None] | None = None) -> SolveResult:
+def solve(
+    problem: dict | str | PathLike[str],
+    *,
+    time_limit: float = 60,
+    seed: int = 0,
+    keep: dict | str | PathLike[str] | None = None,
+    allow_moves: bool = False,
+    weights: Weights | None = None,
+    on_progress: Callable[[dict], None] | None = None,
+) -> SolveResult:
     """Schedule `problem` (a dict or a path) within about `time_limit` seconds.
 
     The first valid schedule is always completed, even if a tiny `time_limit` is exceeded.  The
@@ -112,9 +119,17 @@ def solve(problem: dict | str | PathLike[str], *, time_limit: float = 60, seed: 
 
     def report(phase: str, state: State, **extra: object) -> None:
         if on_progress:
-            on_progress({"phase": phase, "elapsed": time.monotonic() - began,
-                         "cost": state.cost(), "missed": state.missed,
-                         "overflow": state.overflow, "track": state.track, **extra})
+            on_progress(
+                {
+                    "phase": phase,
+                    "elapsed": time.monotonic() - began,
+                    "cost": state.cost(),
+                    "missed": state.missed,
+                    "overflow": state.overflow,
+                    "track": state.track,
+                    **extra,
+                }
+            )
 
     def relay(info: dict) -> None:
         if on_progress:
@@ -129,8 +144,9 @@ def solve(problem: dict | str | PathLike[str], *, time_limit: float = 60, seed: 
         improve_until = min(deadline, time.monotonic() + _replan_budget(inst))
         if allow_moves:
             penalty = _stability_charges(inst, previous, reasons_for)
-            best = sa.anneal(state, improve_until, seed, extra_cost=penalty, on_progress=relay,
-                             t_start=2.0)
+            best = sa.anneal(
+                state, improve_until, seed, extra_cost=penalty, on_progress=relay, t_start=2.0
+            )
         else:
             best = sa.anneal(state, improve_until, seed, frozen=kept, on_progress=relay)
         sa.restore(state, best)
@@ -142,8 +158,9 @@ def solve(problem: dict | str | PathLike[str], *, time_limit: float = 60, seed: 
         report("valid", state, method=method)
         # leave a little time for the exact room assignment and the final checks
         margin = min(2.0, 0.05 * time_limit + 0.02 * inst.n_sessions / 100)
-        best = sa.anneal(state, max(time.monotonic() + 0.05, deadline - margin), seed,
-                         on_progress=relay)
+        best = sa.anneal(
+            state, max(time.monotonic() + 0.05, deadline - margin), seed, on_progress=relay
+        )
         sa.restore(state, best)
         sa.reassign_rooms(state)
         moves = []
@@ -153,11 +170,16 @@ def solve(problem: dict | str | PathLike[str], *, time_limit: float = 60, seed: 
     return SolveResult(
         solution=state.solution(SOLVER_NAME, seconds),
         objective=_objective(inst, state),
-        moves=moves, first_valid_seconds=first_valid, seconds=seconds, method=method)
+        moves=moves,
+        first_valid_seconds=first_valid,
+        seconds=seconds,
+        method=method,
+    )
 
 
-def _construct(inst: Instance, weights: Weights, seed: int, began: float,
-               deadline: float) -> tuple[State, str]:
+def _construct(
+    inst: Instance, weights: Weights, seed: int, began: float, deadline: float
+) -> tuple[State, str]:
     budget = deadline - began
     state = greedy(inst, weights, seed, began + 0.4 * budget)
     if state is not None:
@@ -209,8 +231,9 @@ def _why_not(inst: Instance, state: State, s: int, q: int, r: int) -> str:
     return "it conflicts with the new constraints"
 
 
-def _repair(inst: Instance, weights: Weights, previous: dict, seed: int,
-            deadline: float) -> tuple[State, dict[int, str], str]:
+def _repair(
+    inst: Instance, weights: Weights, previous: dict, seed: int, deadline: float
+) -> tuple[State, dict[int, str], str]:
     """Keep what still fits; place the rest. Returns the state and a reason per moved session."""
     rng = random.Random(seed)
     state = State(inst, weights)
@@ -220,8 +243,11 @@ def _repair(inst: Instance, weights: Weights, previous: dict, seed: int,
     for s in order:
         pos = inst.fixed[s] or _position(inst, previous, s)
         if pos is None:
-            reasons[s] = "its previous period or room no longer exists" \
-                if inst.session_ids[s] in previous else "new session"
+            reasons[s] = (
+                "its previous period or room no longer exists"
+                if inst.session_ids[s] in previous
+                else "new session"
+            )
         elif state.fits(s, *pos):
             state.place(s, *pos)
         else:
@@ -233,8 +259,10 @@ def _repair(inst: Instance, weights: Weights, previous: dict, seed: int,
             state.place(s, *pos)
         elif not _eject_one(state, s, reasons, rng):
             scratch, method = _construct(inst, weights, seed, time.monotonic(), deadline)
-            why = (f"re-planned from scratch: {inst.session_ids[s]} could not be placed "
-                   f"by moving one other session")
+            why = (
+                f"re-planned from scratch: {inst.session_ids[s]} could not be placed "
+                f"by moving one other session"
+            )
             return scratch, {t: reasons.get(t, why) for t in range(inst.n_sessions)}, method
     return state, reasons, "repair"
 
@@ -270,14 +298,14 @@ def _eject_one(state: State, s: int, reasons: dict[int, str], rng: random.Random
     return True
 
 
-def _stability_charges(inst: Instance, previous: dict,
-                       reasons: dict[int, str]) -> Callable[[int, int, int], float]:
+def _stability_charges(
+    inst: Instance, previous: dict, reasons: dict[int, str]
+) -> Callable[[int, int, int], float]:
     """Cost of a kept session leaving its previous place (for `allow_moves`): a fixed charge
     plus half a missed favourite per attendee who starred it, so a kept session moves in time
     only when that saves missed favourites for more than half of its audience; a room-only
     change costs a little."""
-    before = {s: _position(inst, previous, s) for s in range(inst.n_sessions)
-              if s not in reasons}
+    before = {s: _position(inst, previous, s) for s in range(inst.n_sessions) if s not in reasons}
     time_charge = {s: 2.0 + 0.5 * len(inst.attendees[s]) for s in before}
 
     def charge(s: int, q: int, r: int) -> float:
@@ -292,8 +320,11 @@ def _stability_charges(inst: Instance, previous: dict,
 
 
 def _kept_in_place(inst: Instance, state: State, previous: dict) -> set[int]:
-    return {s for s in range(inst.n_sessions)
-            if _position(inst, previous, s) == (state.start[s], state.room[s])}
+    return {
+        s
+        for s in range(inst.n_sessions)
+        if _position(inst, previous, s) == (state.start[s], state.room[s])
+    }
 
 
 def _label(inst: Instance, q: int, r: int) -> str:
@@ -305,8 +336,11 @@ def _moves(inst: Instance, state: State, previous: dict, reasons: dict[int, str]
     known = set(inst.session_ids)
     for sid, a in sorted(previous.items()):
         if sid not in known:
-            moves.append(Move(sid, f"{a['period']}/{a['room']}", None,
-                              "no longer in the problem (withdrawn)"))
+            moves.append(
+                Move(
+                    sid, f"{a['period']}/{a['room']}", None, "no longer in the problem (withdrawn)"
+                )
+            )
     for s in range(inst.n_sessions):
         pos = _position(inst, previous, s)
         now = (state.start[s], state.room[s])
@@ -315,8 +349,11 @@ def _moves(inst: Instance, state: State, previous: dict, reasons: dict[int, str]
         before = _label(inst, *pos) if pos else None
         reason = reasons.get(s)
         if reason is None:
-            reason = "room change to fit the audience" if pos and pos[0] == now[0] \
+            reason = (
+                "room change to fit the audience"
+                if pos and pos[0] == now[0]
                 else "moved to reduce missed favourites"
+            )
         moves.append(Move(inst.session_ids[s], before, _label(inst, *now), reason))
     return moves
 
@@ -326,8 +363,9 @@ def _objective(inst: Instance, state: State) -> Objective:
         missed_favourites=exact_missed(inst, state.start),
         favourites=sum(len(f) for f in inst.favourites),
         # summed afresh: the running total carries floating-point drift from the search
-        overflow_seats=round(sum(state.overflow_of(s, state.room[s])
-                                 for s in range(inst.n_sessions)), 1),
+        overflow_seats=round(
+            sum(state.overflow_of(s, state.room[s]) for s in range(inst.n_sessions)), 1
+        ),
         track_clashes=state.track,
         cost=state.cost(),
     )

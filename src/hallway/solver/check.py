@@ -35,23 +35,31 @@ def violations(inst: Instance, start: list[int], room: list[int]) -> list[str]:
             out.append(f"{sid}: room {inst.room_ids[r]} is unavailable then")
         for p in span:
             if (p, r) in room_use:
-                out.append(f"{sid} and {inst.session_ids[room_use[p, r]]} share room "
-                           f"{inst.room_ids[r]} in {inst.period_ids[p]}")
+                out.append(
+                    f"{sid} and {inst.session_ids[room_use[p, r]]} share room "
+                    f"{inst.room_ids[r]} in {inst.period_ids[p]}"
+                )
             room_use[p, r] = s
             running.setdefault(p, []).append(s)
             for sp in inst.speakers[s]:
                 if p in inst.speaker_away[sp]:
-                    out.append(f"{sid}: speaker {inst.speaker_ids[sp]} is unavailable in "
-                               f"{inst.period_ids[p]}")
+                    out.append(
+                        f"{sid}: speaker {inst.speaker_ids[sp]} is unavailable in "
+                        f"{inst.period_ids[p]}"
+                    )
                 if (sp, p) in speaker_use:
-                    out.append(f"speaker {inst.speaker_ids[sp]} is in {sid} and "
-                               f"{inst.session_ids[speaker_use[sp, p]]} in {inst.period_ids[p]}")
+                    out.append(
+                        f"speaker {inst.speaker_ids[sp]} is in {sid} and "
+                        f"{inst.session_ids[speaker_use[sp, p]]} in {inst.period_ids[p]}"
+                    )
                 speaker_use[sp, p] = s
     for p, sessions in sorted(running.items()):
         plenaries = [s for s in sessions if inst.plenary[s]]
         if plenaries and len(sessions) > 1:
-            out.append(f"{len(sessions) - 1} other session(s) run beside plenary "
-                       f"{inst.session_ids[plenaries[0]]} in {inst.period_ids[p]}")
+            out.append(
+                f"{len(sessions) - 1} other session(s) run beside plenary "
+                f"{inst.session_ids[plenaries[0]]} in {inst.period_ids[p]}"
+            )
     return out
 
 

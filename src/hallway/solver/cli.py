@@ -33,12 +33,18 @@ def _parser() -> argparse.ArgumentParser:
     ap.add_argument("-o", "--out", required=True, help="where to write the solution")
     ap.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS")
     ap.add_argument("--seed", type=int, default=0)
-    ap.add_argument("--keep", metavar="PREVIOUS.json",
-                    help="re-plan: keep every session of this earlier solution that still "
-                         "fits where it was; place only the rest")
-    ap.add_argument("--allow-moves", action="store_true",
-                    help="with --keep: also move kept sessions when that saves more missed "
-                         "favourites than the agendas it changes")
+    ap.add_argument(
+        "--keep",
+        metavar="PREVIOUS.json",
+        help="re-plan: keep every session of this earlier solution that still "
+        "fits where it was; place only the rest",
+    )
+    ap.add_argument(
+        "--allow-moves",
+        action="store_true",
+        help="with --keep: also move kept sessions when that saves more missed "
+        "favourites than the agendas it changes",
+    )
     ap.add_argument("--weights", default="", metavar="missed=..,overflow=..,track=..")
     return ap
 
@@ -61,13 +67,25 @@ class _Display:
         info = self.last
         table = Table.grid(padding=(0, 2))
         elapsed = time.monotonic() - self.started
-        table.add_row("phase", str(info.get("phase", "reading")),
-                      "elapsed", f"{elapsed:6.1f} / {self.time_limit:.0f} s")
+        table.add_row(
+            "phase",
+            str(info.get("phase", "reading")),
+            "elapsed",
+            f"{elapsed:6.1f} / {self.time_limit:.0f} s",
+        )
         if info:
-            table.add_row("missed (proxy)", f"{info.get('missed', 0)}",
-                          "overflow seats", f"{info.get('overflow', 0):.0f}")
-            table.add_row("track clashes", f"{info.get('track', 0)}",
-                          "best cost", f"{min(self.history):.1f}" if self.history else "-")
+            table.add_row(
+                "missed (proxy)",
+                f"{info.get('missed', 0)}",
+                "overflow seats",
+                f"{info.get('overflow', 0):.0f}",
+            )
+            table.add_row(
+                "track clashes",
+                f"{info.get('track', 0)}",
+                "best cost",
+                f"{min(self.history):.1f}" if self.history else "-",
+            )
         return Group(table, Text(self._spark(), style="cyan"))
 
     def _spark(self) -> str:
@@ -83,8 +101,9 @@ class _Display:
 def _summary(console: Console, result: SolveResult, out: str) -> None:
     o = result.objective
     table = Table(title=f"Schedule written to {out}", show_header=False)
-    table.add_row("missed favourites", f"{o.missed_favourites} of {o.favourites} "
-                                       f"({o.missed_pct:.2f}%)")
+    table.add_row(
+        "missed favourites", f"{o.missed_favourites} of {o.favourites} ({o.missed_pct:.2f}%)"
+    )
     table.add_row("overflow seats", f"{o.overflow_seats:.0f}")
     table.add_row("same-track clashes", str(o.track_clashes))
     table.add_row("first valid schedule", f"{result.first_valid_seconds:.2f} s ({result.method})")
@@ -127,9 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     display = _Display(console, args.time_limit)
     try:
         with Live(display, console=console, refresh_per_second=4, transient=True):
-            result = solve(args.problem, time_limit=args.time_limit, seed=args.seed,
-                           keep=args.keep, allow_moves=args.allow_moves,
-                           weights=weights, on_progress=display.update)
+            result = solve(
+                args.problem,
+                time_limit=args.time_limit,
+                seed=args.seed,
+                keep=args.keep,
+                allow_moves=args.allow_moves,
+                weights=weights,
+                on_progress=display.update,
+            )
     except ProblemError as exc:
         _say(f"error: {exc}")
         return 2

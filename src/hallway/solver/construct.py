@@ -31,8 +31,14 @@ def placement_order(inst: Instance, rng: random.Random) -> list[int]:
     """Fixed, then plenary, then by fewest static positions (ties broken at random)."""
     order = list(range(inst.n_sessions))
     rng.shuffle(order)
-    order.sort(key=lambda s: (inst.fixed[s] is None, not inst.plenary[s], len(inst.starts[s]),
-                              -inst.length[s]))
+    order.sort(
+        key=lambda s: (
+            inst.fixed[s] is None,
+            not inst.plenary[s],
+            len(inst.starts[s]),
+            -inst.length[s],
+        )
+    )
     return order
 
 
@@ -49,20 +55,31 @@ def best_position(state: State, s: int, rng: random.Random) -> tuple[int, int] |
         if inst.length[s] == 1:
             missed = int(by_period[start])
         else:
-            missed = sum(int(x) for x in
-                         (state.C[start:start + inst.length[s], inst.attendees[s]] >= 1).sum(1))
-        track = sum(state.track_count[t][p] >= 1
-                    for p in range(start, start + inst.length[s])) if t >= 0 else 0
+            missed = sum(
+                int(x)
+                for x in (state.C[start : start + inst.length[s], inst.attendees[s]] >= 1).sum(1)
+            )
+        track = (
+            sum(state.track_count[t][p] >= 1 for p in range(start, start + inst.length[s]))
+            if t >= 0
+            else 0
+        )
         # among equally good rooms prefer the smallest that fits, keeping big rooms for later
-        cost = (w.missed * missed + w.overflow * state.overflow_of(s, room) + w.track * track
-                + 1e-6 * float(inst.room_capacity[room]) + 1e-9 * rng.random())
+        cost = (
+            w.missed * missed
+            + w.overflow * state.overflow_of(s, room)
+            + w.track * track
+            + 1e-6 * float(inst.room_capacity[room])
+            + 1e-9 * rng.random()
+        )
         if cost < best_cost:
             best, best_cost = (start, room), cost
     return best
 
 
-def greedy(inst: Instance, weights: Weights, seed: int, deadline: float,
-           rounds: int = 8) -> State | None:
+def greedy(
+    inst: Instance, weights: Weights, seed: int, deadline: float, rounds: int = 8
+) -> State | None:
     """A valid complete schedule, or None if greedy could not find one before `deadline`."""
     rng = random.Random(seed)
     order = placement_order(inst, rng)
@@ -82,16 +99,22 @@ def greedy(inst: Instance, weights: Weights, seed: int, deadline: float,
         rest = [s for s in order if s not in set(stuck)]
         rng.shuffle(rest)
         rest.sort(key=lambda s: (inst.fixed[s] is None, not inst.plenary[s]))
-        order = [s for s in rest if inst.fixed[s] is not None] + stuck + \
-            [s for s in rest if inst.fixed[s] is None]
+        order = (
+            [s for s in rest if inst.fixed[s] is not None]
+            + stuck
+            + [s for s in rest if inst.fixed[s] is None]
+        )
     return None
 
 
 def build_model(inst: Instance) -> tuple[cp_model.CpModel, dict[tuple[int, int, int], object]]:
     """The CP-SAT feasibility model described in the module docstring."""
     model = cp_model.CpModel()
-    x = {(s, q, r): model.new_bool_var(f"x_{s}_{q}_{r}")
-         for s in range(inst.n_sessions) for q, r in inst.starts[s]}
+    x = {
+        (s, q, r): model.new_bool_var(f"x_{s}_{q}_{r}")
+        for s in range(inst.n_sessions)
+        for q, r in inst.starts[s]
+    }
     by_session: dict[int, list] = {}
     by_cell: dict[tuple[int, int], list] = {}
     by_speaker: dict[tuple[int, int], list] = {}

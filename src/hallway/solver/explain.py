@@ -47,39 +47,55 @@ def _unplaceable(inst: Instance) -> list[str]:
         if fixed is not None:
             out.append(_fixed_reason(inst, s, *fixed))
             continue
-        missing = [f for f in sorted(inst.requires[s])
-                   if not any(f in feats for feats in inst.room_features)]
+        missing = [
+            f
+            for f in sorted(inst.requires[s])
+            if not any(f in feats for feats in inst.room_features)
+        ]
         if missing:
             out.extend(f"session {sid} requires feature {f!r} that no room has" for f in missing)
             continue
         rooms = [r for r in range(inst.n_rooms) if inst.requires[s] <= inst.room_features[r]]
         if not rooms:
-            out.append(f"session {sid} requires features {sorted(inst.requires[s])} "
-                       f"that no single room has together")
+            out.append(
+                f"session {sid} requires features {sorted(inst.requires[s])} "
+                f"that no single room has together"
+            )
             continue
         kind = "/".join(sorted(inst.requires[s])) + " " if inst.requires[s] else ""
         starts = [q for q in range(inst.n_periods) if inst.span(s, q) is not None]
         if not starts:
             out.append(f"session {sid} lasts {inst.length[s]} periods, longer than any day")
             continue
-        open_starts = [q for q in starts
-                       if any(not inst.room_away[r].intersection(inst.span(s, q)) for r in rooms)
-                       and (inst.plenary[s] or not inst.plenary_periods.intersection(
-                           inst.span(s, q)))]
+        open_starts = [
+            q
+            for q in starts
+            if any(not inst.room_away[r].intersection(inst.span(s, q)) for r in rooms)
+            and (inst.plenary[s] or not inst.plenary_periods.intersection(inst.span(s, q)))
+        ]
         if not open_starts:
-            out.append(f"session {sid}: no {kind}room is free in any period "
-                       f"(rooms unavailable or taken by plenaries)")
+            out.append(
+                f"session {sid}: no {kind}room is free in any period "
+                f"(rooms unavailable or taken by plenaries)"
+            )
             continue
-        blocking = [sp for sp in inst.speakers[s]
-                    if all(inst.speaker_away[sp].intersection(inst.span(s, q))
-                           for q in open_starts)]
+        blocking = [
+            sp
+            for sp in inst.speakers[s]
+            if all(inst.speaker_away[sp].intersection(inst.span(s, q)) for q in open_starts)
+        ]
         if blocking:
-            out.extend(f"speaker {inst.speaker_ids[sp]} (session {sid}) is unavailable in every "
-                       f"period with a free {kind}room" for sp in blocking)
+            out.extend(
+                f"speaker {inst.speaker_ids[sp]} (session {sid}) is unavailable in every "
+                f"period with a free {kind}room"
+                for sp in blocking
+            )
         else:
-            out.append(f"session {sid}: its speakers "
-                       f"{', '.join(inst.speaker_ids[sp] for sp in inst.speakers[s])} are never "
-                       f"all available when a {kind}room is free")
+            out.append(
+                f"session {sid}: its speakers "
+                f"{', '.join(inst.speaker_ids[sp] for sp in inst.speakers[s])} are never "
+                f"all available when a {kind}room is free"
+            )
     return out
 
 
@@ -95,8 +111,10 @@ def _fixed_reason(inst: Instance, s: int, q: int, r: int) -> str:
         return f"{where}: room unavailable in {_names(inst, inst.room_away[r] & set(span))}"
     for sp in inst.speakers[s]:
         if inst.speaker_away[sp].intersection(span):
-            return (f"{where}: speaker {inst.speaker_ids[sp]} unavailable in "
-                    f"{_names(inst, inst.speaker_away[sp] & set(span))}")
+            return (
+                f"{where}: speaker {inst.speaker_ids[sp]} unavailable in "
+                f"{_names(inst, inst.speaker_away[sp] & set(span))}"
+            )
     return f"{where}: it runs beside a fixed plenary"
 
 
@@ -105,18 +123,22 @@ def _fixed_collisions(inst: Instance) -> list[str]:
     fixed = [(s, q, r) for s, f in enumerate(inst.fixed) if f for q, r in [f]]
     for i, (s, q, r) in enumerate(fixed):
         span_s = set(range(q, q + inst.length[s]))
-        for t, qt, rt in fixed[i + 1:]:
+        for t, qt, rt in fixed[i + 1 :]:
             shared = span_s & set(range(qt, qt + inst.length[t]))
             if not shared:
                 continue
             a, b = inst.session_ids[s], inst.session_ids[t]
             if r == rt:
-                out.append(f"fixed sessions {a} and {b} both use room {inst.room_ids[r]} "
-                           f"in {_names(inst, shared)}")
+                out.append(
+                    f"fixed sessions {a} and {b} both use room {inst.room_ids[r]} "
+                    f"in {_names(inst, shared)}"
+                )
             common = set(inst.speakers[s]) & set(inst.speakers[t])
             for sp in sorted(common):
-                out.append(f"speaker {inst.speaker_ids[sp]} is in fixed sessions {a} and {b} "
-                           f"at the same time ({_names(inst, shared)})")
+                out.append(
+                    f"speaker {inst.speaker_ids[sp]} is in fixed sessions {a} and {b} "
+                    f"at the same time ({_names(inst, shared)})"
+                )
             if inst.plenary[s] or inst.plenary[t]:
                 out.append(f"fixed sessions {a} and {b} overlap but one of them is a plenary")
     return out
@@ -128,16 +150,25 @@ def _supply(inst: Instance) -> list[str]:
     open_periods = [p for p in range(inst.n_periods) if p not in inst.plenary_periods]
     features = sorted(set().union(*inst.requires)) if inst.requires else []
     for feature in [None, *features]:
-        need = sum(inst.length[s] for s in range(inst.n_sessions)
-                   if not inst.plenary[s] and (feature is None or feature in inst.requires[s]))
-        have = sum(1 for r in range(inst.n_rooms)
-                   if feature is None or feature in inst.room_features[r]
-                   for p in open_periods if p not in inst.room_away[r])
+        need = sum(
+            inst.length[s]
+            for s in range(inst.n_sessions)
+            if not inst.plenary[s] and (feature is None or feature in inst.requires[s])
+        )
+        have = sum(
+            1
+            for r in range(inst.n_rooms)
+            if feature is None or feature in inst.room_features[r]
+            for p in open_periods
+            if p not in inst.room_away[r]
+        )
         if need > have:
             what = "sessions" if feature is None else f"sessions requiring {feature!r}"
             rooms = "room-periods" if feature is None else f"{feature!r} room-periods"
-            out.append(f"too many {what}: {need} session-periods but only {have} {rooms} "
-                       f"available (outside plenaries)")
+            out.append(
+                f"too many {what}: {need} session-periods but only {have} {rooms} "
+                f"available (outside plenaries)"
+            )
     return out
 
 
@@ -151,17 +182,22 @@ def _speakers(inst: Instance) -> list[str]:
         need = sum(inst.length[s] for s in sessions)
         have = sum(1 for p in range(inst.n_periods) if p not in inst.speaker_away[sp])
         if need > have:
-            out.append(f"speaker {inst.speaker_ids[sp]} has {need} session-periods "
-                       f"({', '.join(inst.session_ids[s] for s in sessions)}) but is available "
-                       f"in only {have} periods")
+            out.append(
+                f"speaker {inst.speaker_ids[sp]} has {need} session-periods "
+                f"({', '.join(inst.session_ids[s] for s in sessions)}) but is available "
+                f"in only {have} periods"
+            )
     return out
 
 
 def _core(inst: Instance, time_limit: float) -> list[str]:
     """Name groups of constraints that cannot all hold, from CP-SAT's infeasible core."""
     model = cp_model.CpModel()
-    x = {(s, q, r): model.new_bool_var(f"x_{s}_{q}_{r}")
-         for s in range(inst.n_sessions) for q, r in inst.starts[s]}
+    x = {
+        (s, q, r): model.new_bool_var(f"x_{s}_{q}_{r}")
+        for s in range(inst.n_sessions)
+        for q, r in inst.starts[s]
+    }
     by_session: dict[int, list] = {}
     by_room: dict[int, dict[int, list]] = {}
     by_speaker: dict[int, dict[int, list]] = {}

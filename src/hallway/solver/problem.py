@@ -63,8 +63,11 @@ def load_solution(source: str | PathLike[str] | dict, what: str = "solution") ->
     if not isinstance(assignments, dict):
         raise ProblemError(f"{what}: 'assignments' must be an object")
     for sid, a in assignments.items():
-        if not isinstance(a, dict) or not isinstance(a.get("period"), str) \
-                or not isinstance(a.get("room"), str):
+        if (
+            not isinstance(a, dict)
+            or not isinstance(a.get("period"), str)
+            or not isinstance(a.get("room"), str)
+        ):
             raise ProblemError(f"{what}: assignments[{sid!r}] needs string 'period' and 'room'")
     return data
 
@@ -97,8 +100,9 @@ def validate_problem(data: object) -> None:
     if not isinstance(data, dict):
         raise ProblemError("problem: the top level must be a JSON object")
     if data.get("format") != PROBLEM_FORMAT:
-        raise ProblemError(f"problem: 'format' must be {PROBLEM_FORMAT!r}, "
-                           f"got {data.get('format')!r}")
+        raise ProblemError(
+            f"problem: 'format' must be {PROBLEM_FORMAT!r}, got {data.get('format')!r}"
+        )
     for key in ("periods", "rooms", "sessions"):
         _require(data, key, list, "problem")
     show_up = data.get("show_up", 1.0)
@@ -112,8 +116,10 @@ def validate_problem(data: object) -> None:
     for i, p in enumerate(periods):
         day = _require(p, "day", int, f"periods[{i}] ({p['id']})")
         if last_day is not None and day < last_day:
-            raise ProblemError(f"periods[{i}] ({p['id']}): periods must be in time order "
-                               f"(day {day} after day {last_day})")
+            raise ProblemError(
+                f"periods[{i}] ({p['id']}): periods must be in time order "
+                f"(day {day} after day {last_day})"
+            )
         last_day = day
     room_ids = set(_unique_ids(data["rooms"], "rooms"))
     for i, r in enumerate(data["rooms"]):
@@ -130,8 +136,9 @@ def validate_problem(data: object) -> None:
         raise ProblemError("problem.speakers: expected list")
     speaker_ids = set(_unique_ids(speakers, "speakers"))
     for i, sp in enumerate(speakers):
-        _check_periods(sp.get("unavailable", []), period_ids,
-                       f"speakers[{i}] ({sp['id']}).unavailable")
+        _check_periods(
+            sp.get("unavailable", []), period_ids, f"speakers[{i}] ({sp['id']}).unavailable"
+        )
     session_ids = set(_unique_ids(data["sessions"], "sessions"))
     for i, s in enumerate(data["sessions"]):
         where = f"sessions[{i}] ({s['id']})"
@@ -217,8 +224,9 @@ class Instance:
     def span(self, s: int, start: int) -> range | None:
         """Periods session s occupies when it starts at `start`, or None if it leaves the day."""
         end = start + self.length[s]
-        if end > self.n_periods or any(self.period_day[p] != self.period_day[start]
-                                       for p in range(start, end)):
+        if end > self.n_periods or any(
+            self.period_day[p] != self.period_day[start] for p in range(start, end)
+        ):
             return None
         return range(start, end)
 
@@ -247,8 +255,10 @@ def compile_problem(data: dict) -> Instance:
         period_day=[p["day"] for p in periods],
         length=[s.get("length", 1) for s in sessions],
         plenary=[bool(s.get("plenary")) for s in sessions],
-        fixed=[(pidx[s["fixed"]["period"]], ridx[s["fixed"]["room"]]) if s.get("fixed") else None
-               for s in sessions],
+        fixed=[
+            (pidx[s["fixed"]["period"]], ridx[s["fixed"]["room"]]) if s.get("fixed") else None
+            for s in sessions
+        ],
         speakers=[[spidx[sp] for sp in s.get("speakers", [])] for s in sessions],
         speaker_ids=[sp["id"] for sp in speakers],
         speaker_away=[{pidx[p] for p in sp.get("unavailable", [])} for sp in speakers],
@@ -261,8 +271,12 @@ def compile_problem(data: dict) -> Instance:
         attendees=[np.array(m, dtype=np.int64) for m in members],
         favourites=favourites,
     )
-    inst.plenary_periods = {p for s, f in enumerate(inst.fixed) if f and inst.plenary[s]
-                            for p in range(f[0], f[0] + inst.length[s])}
+    inst.plenary_periods = {
+        p
+        for s, f in enumerate(inst.fixed)
+        if f and inst.plenary[s]
+        for p in range(f[0], f[0] + inst.length[s])
+    }
     for s in range(inst.n_sessions):
         inst.starts.append(_static_positions(inst, s))
     return inst

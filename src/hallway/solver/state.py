@@ -105,24 +105,37 @@ class State:
         if (start, room) not in self.allowed[s]:
             return False
         inst = self.inst
-        ig_span = range(self.start[ignore], self.start[ignore] + inst.length[ignore]) \
-            if ignore >= 0 and self.start[ignore] >= 0 else range(0)
+        ig_span = (
+            range(self.start[ignore], self.start[ignore] + inst.length[ignore])
+            if ignore >= 0 and self.start[ignore] >= 0
+            else range(0)
+        )
         ig_speakers = inst.speakers[ignore] if ignore >= 0 else ()
         for p in range(start, start + inst.length[s]):
             occupant = self.cell[p][room]
             if occupant not in (-1, s, ignore):
                 return False
             for sp in inst.speakers[s]:
-                if self.speaker_busy[sp][p] and not (sp in ig_speakers and p in ig_span) \
-                        and not (self.start[s] >= 0 and self.start[s] <= p
-                                 < self.start[s] + inst.length[s]):
+                if (
+                    self.speaker_busy[sp][p]
+                    and not (sp in ig_speakers and p in ig_span)
+                    and not (
+                        self.start[s] >= 0 and self.start[s] <= p < self.start[s] + inst.length[s]
+                    )
+                ):
                     return False
-            others = self.running[p] - (p in ig_span) - (
-                self.start[s] >= 0 and self.start[s] <= p < self.start[s] + inst.length[s])
+            others = (
+                self.running[p]
+                - (p in ig_span)
+                - (self.start[s] >= 0 and self.start[s] <= p < self.start[s] + inst.length[s])
+            )
             if inst.plenary[s] and others > 0:
                 return False
-            if not inst.plenary[s] and self.plenary_at[p] and not (
-                    ignore >= 0 and inst.plenary[ignore] and p in ig_span):
+            if (
+                not inst.plenary[s]
+                and self.plenary_at[p]
+                and not (ignore >= 0 and inst.plenary[ignore] and p in ig_span)
+            ):
                 return False
         return True
 
@@ -185,20 +198,28 @@ class State:
             return w.overflow * d_over
         atts = inst.attendees[s]
         if inst.length[s] == 1:
-            d_missed = int(np.count_nonzero(self.C[start, atts] >= 1)) \
-                - int(np.count_nonzero(self.C[old, atts] >= 2))
+            d_missed = int(np.count_nonzero(self.C[start, atts] >= 1)) - int(
+                np.count_nonzero(self.C[old, atts] >= 2)
+            )
         else:
             d_missed = self._delta_missed_generic([(s, old, start)])
-        return w.missed * d_missed + w.overflow * d_over + w.track * self._delta_track(
-            [(s, old, start)])
+        return (
+            w.missed * d_missed
+            + w.overflow * d_over
+            + w.track * self._delta_track([(s, old, start)])
+        )
 
     def delta_swap(self, s: int, t: int) -> float:
         """Cost change if placed sessions s and t exchanged their (start, room) positions."""
         inst, w = self.inst, self.weights
         ps, pt = self.start[s], self.start[t]
         rs, rt = self.room[s], self.room[t]
-        d_over = (self.overflow_of(s, rt) + self.overflow_of(t, rs)
-                  - self.overflow_of(s, rs) - self.overflow_of(t, rt))
+        d_over = (
+            self.overflow_of(s, rt)
+            + self.overflow_of(t, rs)
+            - self.overflow_of(s, rs)
+            - self.overflow_of(t, rt)
+        )
         if ps == pt:
             return w.overflow * d_over
         if inst.length[s] == 1 and inst.length[t] == 1:
@@ -207,10 +228,12 @@ class State:
             a_t = inst.attendees[t]
             a_t = a_t[~self.member[s, a_t]]
             at_ps, at_pt = self.C[ps], self.C[pt]
-            d_missed = (int(np.count_nonzero(at_pt[a_s] >= 1))
-                        - int(np.count_nonzero(at_ps[a_s] >= 2))
-                        + int(np.count_nonzero(at_ps[a_t] >= 1))
-                        - int(np.count_nonzero(at_pt[a_t] >= 2)))
+            d_missed = (
+                int(np.count_nonzero(at_pt[a_s] >= 1))
+                - int(np.count_nonzero(at_ps[a_s] >= 2))
+                + int(np.count_nonzero(at_ps[a_t] >= 1))
+                - int(np.count_nonzero(at_pt[a_t] >= 2))
+            )
         else:
             d_missed = self._delta_missed_generic([(s, ps, pt), (t, pt, ps)])
         changes = [(s, ps, pt), (t, pt, ps)]
@@ -219,8 +242,9 @@ class State:
     def _delta_missed_generic(self, changes: list[tuple[int, int, int]]) -> int:
         inst = self.inst
         rows = np.unique(np.concatenate([inst.attendees[s] for s, _, _ in changes]))
-        cols = sorted({p for s, a, b in changes for st in (a, b)
-                       for p in range(st, st + inst.length[s])})
+        cols = sorted(
+            {p for s, a, b in changes for st in (a, b) for p in range(st, st + inst.length[s])}
+        )
         where = {p: j for j, p in enumerate(cols)}
         sub = self.C[np.ix_(cols, rows)].astype(np.int32)
         before = int(np.maximum(sub - 1, 0).sum())
@@ -258,9 +282,13 @@ class State:
         inst = self.inst
         return {
             "format": SOLUTION_FORMAT,
-            "assignments": {inst.session_ids[s]: {"period": inst.period_ids[self.start[s]],
-                                                  "room": inst.room_ids[self.room[s]]}
-                            for s in range(inst.n_sessions)},
+            "assignments": {
+                inst.session_ids[s]: {
+                    "period": inst.period_ids[self.start[s]],
+                    "room": inst.room_ids[self.room[s]],
+                }
+                for s in range(inst.n_sessions)
+            },
             "solver": {"name": name, "seconds": round(seconds, 3)},
         }
 
