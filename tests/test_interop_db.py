@@ -758,3 +758,10 @@ def test_a_night_session_stays_on_the_evenings_day(client, xml_schema) -> None: 
     # and the export reads back with the same day change and the same days
     again = interop.parse(exported)
     assert interop.day_change_of(again) == dt.time(2, 0)
+    # an organiser who set the event back to midnight keeps that on the next import
+    event.day_change = dt.time(0, 0)
+    event.save()
+    report = import_file(NIGHT_OWLS.encode(), "owls")
+    assert "the file's days change at 02:00, owls's at 00:00; kept owls's" in report.notes
+    event.refresh_from_db()
+    assert event.day_change == dt.time(0, 0)

@@ -270,7 +270,9 @@ def _fits(value: str, field: str, model, where: str, report: ImportReport) -> bo
 
 def _target_event(programme: neutral.Programme, slug: str, report: ImportReport) -> Event:
     event = Event.objects.filter(slug=slug).select_related("parent").first()
-    change = interop.day_change_of(programme)
+    file_change = interop.day_change_of(programme)
+    # an existing event keeps its own day change; the file's days are counted by it
+    change = file_change if event is None else event.umbrella.day_change
     shift = dt.timedelta(hours=change.hour, minutes=change.minute)
     starts = [
         (s.start.astimezone(neutral_zone(programme)) - shift).date() for s in programme.sessions
@@ -301,10 +303,10 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
             )
         return event
     umbrella = event.umbrella
-    if change != umbrella.day_change:
+    if file_change != change:
         report.notes.append(
-            f"the file's days change at {change:%H:%M}, {umbrella.slug}'s at "
-            f"{umbrella.day_change:%H:%M}; kept {umbrella.slug}'s"
+            f"the file's days change at {file_change:%H:%M}, {umbrella.slug}'s at "
+            f"{change:%H:%M}; kept {umbrella.slug}'s"
         )
     if first < umbrella.start_date or last > umbrella.end_date:
         umbrella.start_date = min(umbrella.start_date, first)
