@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
@@ -86,10 +85,6 @@ def break_slots(event: Event, release: Schedule | None = None) -> QuerySet:
     if release is None:
         return Slot.objects.none()
     return release.slots.filter(session__isnull=True).select_related("room")
-
-
-def day_bounds(event: Event, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return event.day_bounds(day)
 
 
 def filter_choices(event: Event) -> dict[str, QuerySet]:

@@ -81,7 +81,7 @@ def programme_grid(request, event: str, day: str | None = None):
     event = selectors.get_event(event)
     day = _day_from(event, day)
     filters = selectors.Filters.from_query(request.GET)
-    start, end = selectors.day_bounds(event, day)
+    start, end = event.day_bounds(day)
     slots = list(
         filters.apply(selectors.release_slots(event)).filter(start__gte=start, start__lt=end)
     )

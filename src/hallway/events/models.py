@@ -51,6 +51,13 @@ def validate_features(value) -> None:
         )
 
 
+def conference_day(moment: dt.datetime, tz: zoneinfo.ZoneInfo, day_change: dt.time) -> dt.date:
+    """The day ``moment`` belongs to: its local date, less the day change (01:30 with a 04:00
+    day change belongs to the evening before)."""
+    local = moment.astimezone(tz).replace(tzinfo=None)
+    return (local - dt.timedelta(hours=day_change.hour, minutes=day_change.minute)).date()
+
+
 class Event(PublicIdentity):
     """An umbrella event (``parent`` is empty) or one of its co-located sub-events."""
 
@@ -98,11 +105,9 @@ class Event(PublicIdentity):
         return zoneinfo.ZoneInfo(self.time_zone)
 
     def day_of(self, moment: dt.datetime) -> dt.date:
-        """The conference day ``moment`` belongs to: its local date, shifted by the day change."""
+        """The conference day ``moment`` belongs to (see :func:`conference_day`)."""
         umbrella = self.umbrella
-        local = moment.astimezone(umbrella.tz).replace(tzinfo=None)
-        change = umbrella.day_change
-        return (local - dt.timedelta(hours=change.hour, minutes=change.minute)).date()
+        return conference_day(moment, umbrella.tz, umbrella.day_change)
 
     def day_bounds(self, day: dt.date) -> tuple[dt.datetime, dt.datetime]:
         """When conference day ``day`` begins and ends (the next day's day change)."""

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from hallway import interop
 from hallway.common.models import allocate_slug
-from hallway.events.models import Event, Room, SessionType, Track
+from hallway.events.models import Event, Room, SessionType, Track, conference_day
 from hallway.interop import model as neutral
 from hallway.program.models import Resource, Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
@@ -273,10 +273,8 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
     file_change = interop.day_change_of(programme)
     # an existing event keeps its own day change; the file's days are counted by it
     change = file_change if event is None else event.umbrella.day_change
-    shift = dt.timedelta(hours=change.hour, minutes=change.minute)
-    starts = [
-        (s.start.astimezone(neutral_zone(programme)) - shift).date() for s in programme.sessions
-    ]
+    tz = neutral_zone(programme)
+    starts = [conference_day(s.start, tz, change) for s in programme.sessions]
     first = min(starts, default=programme.start or dt.date.today())
     last = max(starts, default=programme.end or first)
     if programme.start:
@@ -322,24 +320,20 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
     return event
 
 
-def _refuse_a_copy(programme: neutral.Programme, event_slug: str) -> None:
+def _refuse_a_copy(programme: neutral.Programme, existing: dict, umbrella: Event) -> None:
     """Refuse a file whose every session already belongs to another event.
 
     A session's guid is its permanent public identity, so such sessions are skipped; when that
     is all of them, the import would only leave an event with rooms and speakers but no
-    programme.  That is the same file imported under the wrong event, and is refused whole.
-    (A file sharing only some sessions with another event, like the CCC hub's, still imports.)
+    programme.  That is the same file imported under the wrong event, and is refused whole
+    (the caller's transaction takes back the event it may just have created).  A file sharing
+    only some sessions with another event, like the CCC hub's, still imports.
     """
     guids = {s.guid for s in programme.sessions}
-    if not guids:
+    foreign = [row for row in existing.values() if row.umbrella_id != umbrella.pk]
+    if not guids or len(foreign) < len(guids):
         return
-    target = Event.objects.filter(slug=event_slug).select_related("parent").first()
-    taken = Session.objects.filter(uuid__in=guids)
-    if target is not None:
-        taken = taken.exclude(umbrella=target.umbrella)
-    owners = Counter(taken.values_list("umbrella__slug", flat=True))
-    if sum(owners.values()) < len(guids):
-        return
+    owners = Counter(row.umbrella.slug for row in foreign)
     where = ", ".join(f"{slug!r} ({n})" for slug, n in owners.most_common())
     raise ValidationError(
         f"all {len(guids)} sessions in this file already belong to another event: {where}. "
@@ -407,11 +401,17 @@ def import_programme(
     them in place.  The imported placement replaces the work in progress for these sessions
     and, with ``release``, is published as a new release.
     """
-    _refuse_a_copy(programme, event_slug)
     report = ImportReport()
     event = _target_event(programme, event_slug, report)
     umbrella = event.umbrella
     report.event = event
+    sessions = {
+        s.uuid: s
+        for s in Session.objects.filter(
+            uuid__in=[x.guid for x in programme.sessions]
+        ).select_related("umbrella")
+    }
+    _refuse_a_copy(programme, sessions, umbrella)
     wip = wip_schedule(umbrella)
 
     # Rooms: by guid, else by name, within the umbrella's venue.
@@ -470,7 +470,9 @@ def import_programme(
         return person.guid or neutral.derive_uuid("person", umbrella.slug, person.key)
 
     wanted = {person_uuid(p): p for s in programme.sessions for p in s.persons}
-    existing = {s.uuid: s for s in Speaker.objects.filter(uuid__in=list(wanted))}
+    existing = {
+        s.uuid: s for s in Speaker.objects.filter(uuid__in=list(wanted)).select_related("event")
+    }
     speaker_slugs = set(Speaker.objects.filter(event=umbrella).values_list("slug", flat=True))
     speaker_for: dict[uuid.UUID, Speaker] = {}
     new_speakers, changed_speakers = [], []
@@ -506,9 +508,6 @@ def import_programme(
     Speaker.objects.bulk_create(new_speakers, batch_size=500)
     _bulk_update(Speaker, changed_speakers, ["name", "bio", "picture_url", "links"])
 
-    sessions = {
-        s.uuid: s for s in Session.objects.filter(uuid__in=[x.guid for x in programme.sessions])
-    }
     session_slugs = set(Session.objects.filter(umbrella=umbrella).values_list("slug", flat=True))
     total = len(programme.sessions)
     seen: set[uuid.UUID] = set()
