@@ -13,10 +13,11 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP) browser
+install: $(STAMP)
 
 # Real-client tests drive Debian's Chromium (Playwright's own download does not work offline)
-# and ConfClerk, a schedule.xml reader, under Xvfb.
+# and ConfClerk, a schedule.xml reader, under Xvfb.  Only `make test` installs them: the demo
+# does not need them.
 TEST_PACKAGES := chromium confclerk xvfb xauth xdotool
 browser:
 	@missing=""; for p in $(TEST_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -29,16 +30,16 @@ browser:
 		fi; \
 	fi
 
+# `hallway serve` collects the static files itself, with the settings it serves with.
 demo: install
 	$(BIN)/hallway migrate --no-input -v0
 	$(BIN)/hallway load-demo
-	$(BIN)/hallway collectstatic --no-input -v0
 	HALLWAY_DEBUG=0 $(BIN)/hallway serve
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest
 
-test-postgres: install
+test-postgres: install browser
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/hallway} $(BIN)/python -m pytest
 
 lint: install

@@ -8,11 +8,41 @@ Tests that flush the database (live-server browser tests) reload it through the 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+ALLOWED_SKIPS = ROOT / ".ci" / "allowed-skips"
+
+
+def _allowed_skip_patterns() -> list[re.Pattern]:
+    lines = ALLOWED_SKIPS.read_text().splitlines() if ALLOWED_SKIPS.exists() else []
+    return [re.compile(line) for line in lines if line.strip() and not line.startswith("#")]
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In CI (``HALLWAY_FAIL_ON_SKIP=1``) a skipped test is a failure unless its reason is on
+    the short list in ``.ci/allowed-skips``: a real-client test that skips because Chromium
+    or ConfClerk is missing must not let CI go green untested."""
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    if os.environ.get("HALLWAY_FAIL_ON_SKIP") != "1":
+        return
+    longrepr = report.longrepr
+    reason = longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)
+    if any(p.search(reason) for p in _allowed_skip_patterns()):
+        return
+    report.outcome = "failed"
+    report.longrepr = (
+        f"skipped in CI for a reason .ci/allowed-skips does not accept: {reason}\n"
+        "Install what the test needs (make test does), or add the reason to that list."
+    )
 
 
 def pytest_configure(config):

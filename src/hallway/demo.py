@@ -14,6 +14,7 @@ import random
 import uuid
 import zoneinfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
@@ -197,6 +198,17 @@ class DemoSummary:
     sub_events: int
 
 
+def demo_logins() -> list[tuple[str, str, str]]:
+    """(role, username, password) of the demo accounts present in this database that still
+    accept their documented password; empty in production mode, where they never do."""
+    if settings.PRODUCTION:
+        return []
+    user = get_user_model().objects.filter(username=ORGANISER_USERNAME).first()
+    if user is None or not user.check_password(ORGANISER_PASSWORD):
+        return []
+    return [("organiser", ORGANISER_USERNAME, ORGANISER_PASSWORD)]
+
+
 def stable_uuid(*parts: object) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, "/".join(str(p) for p in parts))
 
@@ -336,7 +348,12 @@ def _organiser(umbrella: Event):
         username=ORGANISER_USERNAME, defaults={"email": "organiser@example.org", "is_staff": True}
     )
     user.is_staff = True
-    user.set_password(ORGANISER_PASSWORD)
+    # A well-known password must never open a production site: there the demo organiser gets
+    # no usable password (an administrator sets one with `hallway changepassword`).
+    if settings.PRODUCTION:
+        user.set_unusable_password()
+    else:
+        user.set_password(ORGANISER_PASSWORD)
     user.save()
     EventRole.objects.create(event=umbrella, user=user, role=EventRole.ORGANISER)
     return user

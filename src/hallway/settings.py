@@ -9,6 +9,7 @@ variable; the ``hallway`` command prints that sentence alone and exits.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import zoneinfo
 from pathlib import Path
@@ -47,6 +48,17 @@ if not SECRET_KEY:
             "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
         )
     SECRET_KEY = "development-only-not-secret-" + "x" * 40
+elif PRODUCTION and (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 10
+    or SECRET_KEY.startswith(("django-insecure", "development-only"))
+):
+    # The same test as Django's security.W009, made an error: a guessable key lets anyone
+    # sign session cookies and password-reset links.
+    raise ImproperlyConfigured(
+        "HALLWAY_SECRET_KEY is too weak for production: use at least 50 random characters "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
 
 _hosts = os.environ.get("HALLWAY_ALLOWED_HOSTS", "")
 if PRODUCTION and not _hosts:
@@ -106,6 +118,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "csp",
+    "axes",
     "hallway.common",
     "hallway.events",
     "hallway.program",
@@ -123,6 +137,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # First, so that a locked-out account or address is refused before its password is tried.
+    "hallway.common.auth.LoginThrottle",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "hallway.urls"
@@ -131,7 +155,8 @@ WSGI_APPLICATION = "hallway.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # Site-wide pages (404, 500, the login lockout) that belong to no single app.
+        "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -164,6 +189,18 @@ WHITENOISE_MANIFEST_STRICT = False
 
 LOGIN_URL = "admin:login"
 
+# Login throttling (django-axes): after HALLWAY_LOGIN_ATTEMPTS failures for one username from
+# one address, that pair is locked for HALLWAY_LOGIN_LOCKOUT_MINUTES; other people and other
+# addresses are not.  `hallway axes_reset_username NAME` lifts a lock at once.
+AXES_FAILURE_LIMIT = int(os.environ.get("HALLWAY_LOGIN_ATTEMPTS", 5))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("HALLWAY_LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "lockout.html"
+AXES_VERBOSE = False
+# The client address is REMOTE_ADDR unless a proxy in front of us is trusted to set it.
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if os.environ.get("HALLWAY_REDIS_URL"):
     CACHES["default"] = {
@@ -178,11 +215,48 @@ HALLWAY_BASE_URL = os.environ.get("HALLWAY_BASE_URL", "http://127.0.0.1:8000")
 HALLWAY_MAX_IMPORT_BYTES = int(os.environ.get("HALLWAY_MAX_IMPORT_BYTES", 50 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = HALLWAY_MAX_IMPORT_BYTES
 
+# Content-Security-Policy: no inline or foreign script anywhere (an injected <script> or
+# javascript: link does nothing), styles from our own files.  Inline style *attributes* are
+# allowed (style-src-attr) because the programme grid places each card with one; every value
+# written into them is validated (colours are #rrggbb).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+}
+
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Forwarded headers (X-Forwarded-Proto, -For) are trusted only when an operator says a proxy
+# terminates TLS in front of hallway; otherwise any client could claim to be on HTTPS.
+HALLWAY_BEHIND_PROXY = _flag("HALLWAY_BEHIND_PROXY", False)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -190,7 +264,7 @@ if PRODUCTION:
     SECURE_HSTS_SECONDS = int(os.environ.get("HALLWAY_HSTS_SECONDS", 31536000))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
-    if _flag("HALLWAY_BEHIND_PROXY", False):
+    if HALLWAY_BEHIND_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_TRUSTED_ORIGINS = [f"https://{h}" for h in ALLOWED_HOSTS]
 

@@ -12,3 +12,6 @@ urlpatterns = [
     path("<slug:event>/schedule.<str:extension>", interop_views.export, name="export"),
     path("", include("hallway.agenda.urls")),
 ]
+
+handler404 = "hallway.agenda.errors.page_not_found"
+handler500 = "hallway.agenda.errors.server_error"

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from hallway.demo import ORGANISER_PASSWORD, ORGANISER_USERNAME, load_demo
+from hallway.demo import demo_logins, load_demo
 
 
 class Command(BaseCommand):
@@ -19,4 +19,5 @@ class Command(BaseCommand):
             f"sessions, {summary.speakers} speakers, {summary.rooms} rooms, "
             f"{summary.exhibitors} exhibitors."
         )
-        self.stdout.write(f"Organiser login: {ORGANISER_USERNAME} / {ORGANISER_PASSWORD}")
+        for role, username, password in demo_logins():
+            self.stdout.write(f"Demo {role} login: {username} / {password}")
