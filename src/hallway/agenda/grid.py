@@ -21,6 +21,17 @@ class Cell:
     local_start: dt.datetime
     local_end: dt.datetime
 
+    @property
+    def size(self) -> str:
+        """How much a card of this height can show, so that its title is never cut or covered:
+        'micro' (10 minutes or less: one line of title), 'mini' (15: the time and one line),
+        'tiny' (20: the time and two lines), 'short' (30: and the speakers), or '' (all)."""
+        minutes = (self.row_end - self.row_start) * ROW_MINUTES
+        for limit, size in ((10, "micro"), (15, "mini"), (20, "tiny"), (30, "short")):
+            if minutes <= limit:
+                return size
+        return ""
+
 
 @dataclasses.dataclass
 class Grid:
@@ -40,6 +51,9 @@ def build_grid(slots: Iterable[Slot], breaks: Iterable[Slot], rooms: Iterable[Ro
         return Grid(rooms=[], cells=[], hours=[], rows=0)
     used = {s.room_id for s in slots if not s.session.is_plenary}
     rooms = [r for r in rooms if r.pk in used]
+    # A session is drawn in its room's column.  Only a plenary session in a room that is no
+    # column of the day (the combined ballroom of the keynotes) spans the grid: nothing else
+    # runs beside it, and its room is named on its card.
     column_of = {r.pk: i + 2 for i, r in enumerate(rooms)}  # column 1 is the time column
     first = min(s.start for s in slots).astimezone(tz)
     last = max(s.end for s in slots).astimezone(tz)
@@ -48,14 +62,13 @@ def build_grid(slots: Iterable[Slot], breaks: Iterable[Slot], rooms: Iterable[Ro
     def row(moment: dt.datetime) -> int:
         return int((moment.astimezone(tz) - origin).total_seconds() // 60 // ROW_MINUTES) + 2
 
-    # A zero-length entry still gets one row; a plenary session has the whole venue to itself
-    # and is drawn across every room.
+    # A zero-length entry still gets one row.
     cells = [
         Cell(
             s,
             row(s.start),
             max(row(s.end), row(s.start) + 1),
-            None if s.session.is_plenary else column_of.get(s.room_id),
+            column_of.get(s.room_id),
             s.start.astimezone(tz),
             s.end.astimezone(tz),
         )

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_safe
 
 from hallway.agenda import selectors
 from hallway.agenda.grid import build_grid
-from hallway.events.models import Event, Room
+from hallway.events.models import Event, Room, Track
 from hallway.program.models import Exhibitor, Session, SessionSpeaker, Speaker
 from hallway.schedule.services import latest_release
 
@@ -57,8 +57,15 @@ def event_home(request, event: str):
                 distinct=True,
             )
         )
+    tracks = Track.objects.filter(event_id__in=event.family_ids()).order_by("name")
     return _render(
-        request, "agenda/event.html", event, counts=counts, sub_events=sub_events, days=event.days
+        request,
+        "agenda/event.html",
+        event,
+        counts=counts,
+        sub_events=sub_events,
+        days=event.days,
+        tracks=tracks,
     )
 
 

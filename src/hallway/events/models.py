@@ -120,9 +120,10 @@ class Event(PublicIdentity):
 
     @property
     def days(self) -> list[dt.date]:
-        umbrella = self.umbrella
-        n = (umbrella.end_date - umbrella.start_date).days + 1
-        return [umbrella.start_date + dt.timedelta(days=i) for i in range(max(n, 0))]
+        """The conference days this event runs on: a co-located event's own dates (a one-day
+        community day offers one day, not its umbrella's four)."""
+        n = (self.end_date - self.start_date).days + 1
+        return [self.start_date + dt.timedelta(days=i) for i in range(max(n, 0))]
 
     def family_ids(self) -> list[int]:
         """This event and, for an umbrella, all its sub-events: whose sessions it shows."""

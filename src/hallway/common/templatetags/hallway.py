@@ -35,3 +35,13 @@ def language_name(code: str) -> str:
         return get_language_info(code)["name"]
     except KeyError:
         return code
+
+
+@register.filter
+def initials(name: str) -> str:
+    """'Ada Lovelace' as 'AL': the stand-in for a speaker without a photo."""
+    words = [w for w in str(name or "").split() if w[:1].isalpha()]
+    if not words:
+        return "?"
+    picked = words[:1] + words[1:][-1:]
+    return "".join(w[0].upper() for w in picked)
