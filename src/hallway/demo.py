@@ -442,7 +442,7 @@ def _speakers(umbrella: Event, rng: random.Random, n: int) -> list[Speaker]:
     while len(names) < n:
         names.add(f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}")
     speakers = []
-    for i, name in enumerate(sorted(names)):
+    for name in sorted(names):
         handle = name.lower().replace(" ", "")
         speakers.append(
             Speaker(
