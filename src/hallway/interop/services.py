@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from hallway import interop
 from hallway.common.models import allocate_slug
+from hallway.common.tracing import traced
 from hallway.events.models import Event, Room, SessionType, Track, conference_day
 from hallway.interop import model as neutral
 from hallway.program.models import Resource, Session, SessionSpeaker, Speaker
@@ -387,6 +388,7 @@ def _resource_kind(link: neutral.Link, attachment: bool) -> str:
     return Resource.OTHER
 
 
+@traced("hallway.import")
 @transaction.atomic
 def import_programme(
     programme: neutral.Programme,

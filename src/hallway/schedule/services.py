@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from hallway.common.tracing import traced
 from hallway.events.models import Event
 from hallway.schedule.models import Schedule, Slot
 
@@ -164,6 +165,7 @@ def release_slug(umbrella: Event, version: str) -> str:
     return slug
 
 
+@traced("hallway.release")
 @transaction.atomic
 def release_schedule(
     event: Event, version: str, *, by=None, comment: str = "", allow_conflicts: bool = False

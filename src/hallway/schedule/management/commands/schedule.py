@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.console import Console
 from rich.table import Table
 
+from hallway.common.tracing import span
 from hallway.events.models import Event
 from hallway.schedule.planning import apply_solution, build_problem
 from hallway.schedule.services import diff_schedules, latest_release, wip_schedule
@@ -85,14 +86,15 @@ class Command(BaseCommand):
                 )
 
             try:
-                result = solve(
-                    planning.problem,
-                    time_limit=options["time_limit"],
-                    seed=options["seed"],
-                    keep=keep,
-                    allow_moves=options["allow_moves"] and keep is not None,
-                    on_progress=progress,
-                )
+                with span("hallway.solve", event=event.slug, sessions=len(planning.sessions)):
+                    result = solve(
+                        planning.problem,
+                        time_limit=options["time_limit"],
+                        seed=options["seed"],
+                        keep=keep,
+                        allow_moves=options["allow_moves"] and keep is not None,
+                        on_progress=progress,
+                    )
             except InfeasibleError as exc:
                 raise CommandError("No valid schedule: " + "; ".join(exc.reasons)) from None
         obj = result.objective
