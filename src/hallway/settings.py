@@ -126,6 +126,7 @@ INSTALLED_APPS = [
     "hallway.schedule",
     "hallway.agenda",
     "hallway.interop",
+    "hallway.backup",
 ]
 
 MIDDLEWARE = [

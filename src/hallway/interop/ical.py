@@ -282,7 +282,7 @@ def export_ical(programme: Programme, *, now: datetime | None = None) -> bytes:
     """
     tz = sh.zone(programme.time_zone, format=FORMAT)
     utc = programme.time_zone == "UTC"
-    stamp = _utc(now or datetime.now(UTC))
+    stamp = _utc(now or programme.released_at or datetime.now(UTC))
     out = [
         fold(line)
         for line in (

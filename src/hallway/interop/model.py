@@ -154,6 +154,9 @@ class Programme:
     base_url: str | None = None
     url: str | None = None
     version: str = ""
+    #: When this version was published: the export's own timestamp (iCalendar's DTSTAMP), so
+    #: that the same release always exports the same bytes.
+    released_at: datetime | None = None
     timeslot_duration: timedelta | None = None
     #: When one conference day turns into the next, where the file says (frab's day_change).
     day_change: time | None = None

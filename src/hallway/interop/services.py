@@ -118,6 +118,7 @@ def programme_for(
         base_url=f"{base_url}/",
         url=f"{base_url}{reverse('agenda:event', args=[event.slug])}",
         version=release.version if release else "",
+        released_at=release.released_at if release else None,
         timeslot_duration=dt.timedelta(minutes=5),
     )
     if release is None:
