@@ -18,7 +18,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from hallway.agenda.models import Attendee, Favourite
+from hallway.attendees.models import Attendee, Favourite
 from hallway.events.models import Event, EventRole, Room, SessionType, Track
 from hallway.program.models import (
     Exhibitor,

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "hallway.events",
     "hallway.program",
     "hallway.schedule",
+    "hallway.attendees",
     "hallway.agenda",
     "hallway.interop",
     "hallway.backup",

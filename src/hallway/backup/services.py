@@ -50,8 +50,8 @@ MODELS: list[tuple[str, str]] = [
     ("program.ExhibitorHours", "exhibitor__event"),
     ("schedule.Schedule", "event"),
     ("schedule.Slot", "schedule__event"),
-    ("agenda.Attendee", "event"),
-    ("agenda.Favourite", "attendee__event"),
+    ("attendees.Attendee", "event"),
+    ("attendees.Favourite", "attendee__event"),
 ]
 # People are matched by username in the target database; their superuser flag never travels.
 USER_FIELDS = ["username", "email", "first_name", "last_name", "password", "is_staff", "is_active"]

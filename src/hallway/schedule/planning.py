@@ -21,7 +21,7 @@ from collections import defaultdict
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from hallway.agenda.models import Favourite
+from hallway.attendees.models import Favourite
 from hallway.events.models import Event, Room
 from hallway.program.models import Session
 from hallway.schedule.models import Schedule, Slot

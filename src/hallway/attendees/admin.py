@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from hallway.agenda.models import Attendee
+from hallway.attendees.models import Attendee
 from hallway.common.admin import EventScopedAdmin
 
 

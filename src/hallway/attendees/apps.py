@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AttendeesConfig(AppConfig):
+    name = "hallway.attendees"
+    label = "attendees"
