@@ -355,18 +355,41 @@ def test_session_only_in_the_work_in_progress_is_not_on_the_grid(demo, client):
     assert not shown(page(client, f"/{demo.slug}/programme/list/"), new.title)
 
 
+def _speaker_with(n_sessions: int, demo: Event) -> Speaker:
+    """A speaker with exactly ``n_sessions`` sessions, every one of them in the release."""
+    released = set(latest_release(demo).slots.values_list("session_id", flat=True))
+    for speaker in Speaker.objects.filter(event=demo).prefetch_related("sessions").order_by("pk"):
+        sessions = list(speaker.sessions.all())
+        if len(sessions) == n_sessions and all(s.pk in released for s in sessions):
+            return speaker
+    raise AssertionError(f"the demo has no speaker with {n_sessions} released sessions")
+
+
 def test_withdrawn_sessions_are_not_shown(demo, client):
-    slot = day_slots(demo, FRIDAY, session__session_type__slug="talk").first()
-    session = slot.session
-    speaker = session.speakers.first()
+    speaker = _speaker_with(2, demo)
+    session, other = speaker.sessions.order_by("pk")
+    slot = latest_release(demo).slots.filter(session=session).first()
     session.state = Session.WITHDRAWN
     session.save()
-    assert not shown(page(client, grid_url(demo, FRIDAY)), session.title)
+    day = demo.day_of(slot.start)
+    assert not shown(page(client, grid_url(demo, day)), session.title)
     assert not shown(page(client, f"/{demo.slug}/programme/list/"), session.title)
     assert not shown(page(client, f"/{demo.slug}/rooms/{slot.room.slug}/"), session.title)
     page(client, f"/{demo.slug}/sessions/{session.slug}/", status=404)
-    if speaker.sessions.exclude(pk=session.pk).exists():
-        assert not shown(page(client, f"/{demo.slug}/speakers/{speaker.slug}/"), session.title)
+    # The speaker's page stays for their other session, without the withdrawn one.
+    speaker_page = page(client, f"/{demo.slug}/speakers/{speaker.slug}/")
+    assert not shown(speaker_page, session.title)
+    assert shown(speaker_page, other.title)
+
+
+def test_a_speaker_whose_only_session_is_withdrawn_has_no_public_page(demo, client):
+    speaker = _speaker_with(1, demo)
+    session = speaker.sessions.get()
+    page(client, f"/{demo.slug}/speakers/{speaker.slug}/")
+    session.state = Session.WITHDRAWN
+    session.save()
+    page(client, f"/{demo.slug}/speakers/{speaker.slug}/", status=404)
+    assert not shown(page(client, f"/{demo.slug}/speakers/"), speaker.name)
 
 
 def test_signage_does_not_label_a_same_day_evening_session_with_a_day(demo, client):
