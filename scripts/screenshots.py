@@ -69,7 +69,7 @@ def pick_session(env: dict[str, str]) -> str:
     code = f"""
 import datetime as dt, zoneinfo, django
 django.setup()
-from hallway.program.models import Session
+from hallway.programme.models import Session
 tz = zoneinfo.ZoneInfo("America/Los_Angeles")
 start = dt.datetime.combine(dt.date.fromisoformat("{DAY}"), dt.time(0), tzinfo=tz)
 s = (Session.objects.filter(umbrella__slug="pose27", event__slug="pose27",

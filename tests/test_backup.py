@@ -22,7 +22,7 @@ from hallway.backup.services import (
 )
 from hallway.events.models import Event
 from hallway.interop.services import programme_for
-from hallway.program.models import Session
+from hallway.programme.models import Session
 from hallway.schedule.models import Schedule
 from hallway.schedule.services import release_schedule, wip_schedule
 

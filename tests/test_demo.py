@@ -11,7 +11,7 @@ from django.db.models import Count, Max
 
 from hallway.demo import load_demo
 from hallway.events.models import Room, SessionType
-from hallway.program.models import Exhibitor, Resource, Session, Speaker
+from hallway.programme.models import Exhibitor, Resource, Session, Speaker
 from hallway.schedule.services import latest_release, schedule_conflicts
 
 pytestmark = pytest.mark.django_db

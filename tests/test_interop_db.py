@@ -25,7 +25,7 @@ from django.test import Client
 from hallway import interop
 from hallway.events.models import Event, Room
 from hallway.interop.services import export_bytes, import_file, import_programme
-from hallway.program.models import Resource, Session, SessionSpeaker, Speaker
+from hallway.programme.models import Resource, Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import latest_release
 from interop.conftest import json_validator, xml_schema  # noqa: F401 (fixtures)

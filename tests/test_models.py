@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 
 from hallway.demo import load_demo
 from hallway.events.models import Event, Room, RoomAvailability, SessionType, Track
-from hallway.program.models import (
+from hallway.programme.models import (
     Exhibitor,
     Playlist,
     Session,

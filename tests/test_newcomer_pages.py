@@ -12,7 +12,7 @@ import pytest
 from django.utils.html import escape
 
 from hallway.events.models import Event, Room
-from hallway.program.models import Speaker
+from hallway.programme.models import Speaker
 from hallway.schedule.services import latest_release
 
 pytestmark = pytest.mark.django_db

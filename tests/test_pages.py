@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from hallway.events.models import Event, Room
-from hallway.program.models import Exhibitor, Resource, Session, Speaker
+from hallway.programme.models import Exhibitor, Resource, Session, Speaker
 from hallway.schedule.models import Slot
 from hallway.schedule.services import latest_release, release_schedule, wip_schedule
 

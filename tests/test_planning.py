@@ -10,7 +10,7 @@ import sys
 import pytest
 from django.core.management import CommandError, call_command
 
-from hallway.program.models import Session
+from hallway.programme.models import Session
 from hallway.schedule.models import Slot
 from hallway.schedule.planning import build_problem
 from hallway.schedule.services import latest_release, schedule_conflicts, wip_schedule

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from hallway.events.models import Event, Room
-from hallway.program.models import SessionSpeaker
+from hallway.programme.models import SessionSpeaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import (
     diff_schedules,

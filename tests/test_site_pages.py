@@ -10,7 +10,7 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.test import Client
 
-from hallway.program.models import Session
+from hallway.programme.models import Session
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from hallway.attendees.models import Attendee, Favourite
 from hallway.events.models import Event, EventRole, Room, SessionType, Track
-from hallway.program.models import (
+from hallway.programme.models import (
     Exhibitor,
     ExhibitorHours,
     Playlist,

@@ -122,7 +122,7 @@ INSTALLED_APPS = [
     "axes",
     "hallway.common",
     "hallway.events",
-    "hallway.program",
+    "hallway.programme",
     "hallway.schedule",
     "hallway.attendees",
     "hallway.agenda",

@@ -13,7 +13,7 @@ import pytest
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from hallway.program.models import Session  # noqa: E402
+from hallway.programme.models import Session  # noqa: E402
 from hallway.schedule.services import latest_release  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")

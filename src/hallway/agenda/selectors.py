@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from hallway.events.models import Event, Room, SessionType, Track
-from hallway.program.models import Session, SessionSpeaker
+from hallway.programme.models import Session, SessionSpeaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import diff_schedules, latest_release
 

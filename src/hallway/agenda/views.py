@@ -15,7 +15,7 @@ from django.views.decorators.http import require_safe
 from hallway.agenda import selectors
 from hallway.agenda.grid import build_grid
 from hallway.events.models import Event, Room, Track
-from hallway.program.models import Exhibitor, Session, SessionSpeaker, Speaker
+from hallway.programme.models import Exhibitor, Session, SessionSpeaker, Speaker
 from hallway.schedule.services import latest_release
 
 # Sessions this long (expo hours, all-day hackrooms) are listed above the grid, not in it.

@@ -13,7 +13,7 @@ from django.db import models
 
 from hallway.common.models import TimeStamped
 from hallway.events.models import Event
-from hallway.program.models import Session
+from hallway.programme.models import Session
 
 
 class Attendee(TimeStamped):

@@ -27,7 +27,7 @@ from hallway.common.models import allocate_slug
 from hallway.common.tracing import traced
 from hallway.events.models import Event, Room, SessionType, Track, conference_day
 from hallway.interop import model as neutral
-from hallway.program.models import Resource, Session, SessionSpeaker, Speaker
+from hallway.programme.models import Resource, Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import (
     latest_release,

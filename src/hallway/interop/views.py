@@ -24,7 +24,7 @@ from hallway.agenda.selectors import get_event
 from hallway.common.permissions import can_manage
 from hallway.events.models import Event, Room, Track
 from hallway.interop.services import export_bytes, import_file, last_change
-from hallway.program.models import Session, Speaker
+from hallway.programme.models import Session, Speaker
 from hallway.schedule.services import latest_release
 
 EXTENSIONS = {"xml": "frab-xml", "json": "frab-json", "ics": "ical", "csv": "csv"}

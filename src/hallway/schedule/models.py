@@ -14,7 +14,7 @@ from django.db import models
 
 from hallway.common.models import TimeStamped
 from hallway.events.models import Event, Room
-from hallway.program.models import Session
+from hallway.programme.models import Session
 
 
 class Schedule(TimeStamped):

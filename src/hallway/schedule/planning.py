@@ -23,7 +23,7 @@ from django.db import transaction
 
 from hallway.attendees.models import Favourite
 from hallway.events.models import Event, Room
-from hallway.program.models import Session
+from hallway.programme.models import Session
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import schedule_conflicts, wip_schedule
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from hallway.common.admin import EventScopedAdmin
-from hallway.program.models import (
+from hallway.programme.models import (
     Exhibitor,
     ExhibitorHours,
     Playlist,
