@@ -53,6 +53,16 @@ def pytest_configure(config):
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test rolls its database back, and with it the change counter that public pages
+    are cached by; a page cached by one test must not be served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from hallway.demo import load_demo

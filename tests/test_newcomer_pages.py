@@ -12,7 +12,6 @@ import pytest
 from django.utils.html import escape
 
 from hallway.events.models import Event, Room
-from hallway.programme.models import Speaker
 from hallway.schedule.services import latest_release
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +60,11 @@ def test_a_plenary_session_in_a_room_outside_the_grid_spans_it_and_names_its_roo
     assert "spanning" in tag and "grid-column:2 / -1" in tag
 
 
+def shorten(slot, minutes: int) -> None:
+    slot.end = slot.start + dt.timedelta(minutes=minutes)
+    slot.save()
+
+
 def test_short_cells_get_a_size_that_fits_their_title(demo, client):
     release = latest_release(demo)
     friday = (
@@ -73,12 +77,12 @@ def test_short_cells_get_a_size_that_fits_their_title(demo, client):
         .order_by("start", "room__position")
     )
     half_hour, twenty = list(friday.filter(end__lt=dt.datetime(2027, 3, 6, tzinfo=dt.UTC))[:2])
-    release.slots.filter(pk=half_hour.pk).update(end=half_hour.start + dt.timedelta(minutes=30))
-    release.slots.filter(pk=twenty.pk).update(end=twenty.start + dt.timedelta(minutes=20))
+    shorten(half_hour, 30)
+    shorten(twenty, 20)
     html = html_of(client, f"/{demo.slug}/programme/{FRIDAY}/")
     assert re.search(r'class="slot short"', slot_div(html, half_hour.session.title))
     assert re.search(r'class="slot tiny"', slot_div(html, twenty.session.title))
-    release.slots.filter(pk=twenty.pk).update(end=twenty.start + dt.timedelta(minutes=5))
+    shorten(twenty, 5)
     html = html_of(client, f"/{demo.slug}/programme/{FRIDAY}/")
     assert re.search(r'class="slot micro"', slot_div(html, twenty.session.title))
 
@@ -114,7 +118,8 @@ def test_a_speakers_sessions_show_their_day(demo, client):
 def test_speaker_photos_are_shown_and_initials_stand_in_without_one(demo, client):
     slot = latest_release(demo).slots.filter(session__speakers__isnull=False).first()
     speaker = slot.session.speakers.first()
-    Speaker.objects.filter(pk=speaker.pk).update(picture_url="https://photos.example.org/ada.jpg")
+    speaker.picture_url = "https://photos.example.org/ada.jpg"
+    speaker.save()
     for url in (
         f"/{demo.slug}/speakers/{speaker.slug}/",
         f"/{demo.slug}/sessions/{slot.session.slug}/",
@@ -125,7 +130,8 @@ def test_speaker_photos_are_shown_and_initials_stand_in_without_one(demo, client
             + re.escape(escape(speaker.name)),
             html,
         ), url
-    Speaker.objects.filter(pk=speaker.pk).update(picture_url="")
+    speaker.picture_url = ""
+    speaker.save()
     html = html_of(client, f"/{demo.slug}/speakers/{speaker.slug}/")
     assert '<span class="avatar initials large"' in html
     assert "<img" not in html

@@ -81,6 +81,9 @@ class Event(PublicIdentity):
     venue_address = models.TextField(blank=True)
     colour = models.CharField(max_length=7, default="#1f5f8b")
     position = models.PositiveIntegerField(default=0)
+    # Counts the changes to what the public sees (releases, edits of published text); every
+    # cached public page and export is keyed by it (hallway.schedule.publication).
+    published_generation = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "name"]
