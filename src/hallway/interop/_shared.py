@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hallway.common.validators import is_safe_url
+
 from .errors import FormatError, decode_utf8
 from .model import Day, Programme, Session
 
@@ -242,7 +244,15 @@ def allocate_ids(sessions: list[Session]) -> dict[int, int]:
 
 
 def is_http_url(value: str | None) -> bool:
-    return bool(value) and re.match(r"^https?://\S+$", value) is not None
+    """An http(s) URL: the only kind exported where a web page is meant."""
+    return is_safe_url(value)
+
+
+def is_link_url(value: str | None) -> bool:
+    """A link an export may carry: http(s), a mailto: address, or a reference without a
+    scheme (frab's relative attachment paths).  Anything else (a ``javascript:`` or ``data:``
+    URL from an imported file) is left out, never written."""
+    return is_safe_url(value, mailto=True, relative=True)
 
 
 def localise(value: datetime, tz: ZoneInfo) -> datetime:
