@@ -134,6 +134,17 @@ def parse(
         return _JSON_PARSERS[found](document, time_zone=time_zone)
     except RecursionError:
         raise FormatError("document nested too deeply", format=format) from None
+    except ValueError as exc:
+        # A parser turning a run of digits into an int (a day index, a duration, an id) that
+        # Python refuses; any other ValueError is a bug and is not hidden.
+        if "integer string conversion" not in str(exc):
+            raise
+        raise sh.long_number_error(data.decode("utf-8", "replace"), format=format) from None
+    except OverflowError:
+        # A date or duration beyond what Python's datetime can hold (year 10000, 10^12 days).
+        raise FormatError(
+            "a date, time or duration is out of range (beyond the year 9999)", format=format
+        ) from None
 
 
 def export(programme: Programme, format: str) -> bytes:

@@ -259,6 +259,26 @@ def localise(value: datetime, tz: ZoneInfo) -> datetime:
     return value.astimezone(tz)
 
 
+#: Python refuses to turn a longer run of digits into an int (sys.get_int_max_str_digits,
+#: against CPU exhaustion); a file holding one gets a FormatError saying where it is.
+_MAX_DIGITS = 4300
+_LONG_NUMBER = re.compile(rf"\d{{{_MAX_DIGITS + 1},}}")
+
+
+def long_number_error(text: str, *, format: str | None) -> FormatError:
+    """The FormatError for a file with a number of more than 4,300 digits, at its place."""
+    location = None
+    if m := _LONG_NUMBER.search(text):
+        line = text.count("\n", 0, m.start()) + 1
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        location = f"line {line}, column {column}"
+    return FormatError(
+        f"a number has more than {_MAX_DIGITS:,} digits, more than any schedule needs",
+        location,
+        format=format,
+    )
+
+
 def load_json(data: bytes, *, format: str) -> object:
     """Strict UTF-8 JSON, with line and column on syntax errors (truncation included)."""
     import json  # noqa: PLC0415 - only the JSON formats need it
@@ -270,6 +290,8 @@ def load_json(data: bytes, *, format: str) -> object:
         raise FormatError(
             f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}", format=format
         ) from None
+    except ValueError:  # only the int digit limit: every syntax error is a JSONDecodeError
+        raise long_number_error(text, format=format) from None
     except RecursionError:
         raise FormatError("JSON nested too deeply", format=format) from None
 
