@@ -8,6 +8,7 @@ import csv
 import io
 from zoneinfo import ZoneInfo
 
+from . import _shared as sh
 from .model import Programme
 
 # "event" is the co-located event a session belongs to (empty for the umbrella's own), so a
@@ -64,7 +65,8 @@ def export_csv(programme: Programme) -> bytes:
             session.track.name if session.track else "",
             session.type,
             session.language,
-            session.url or "",
+            # a spreadsheet turns a URL cell into a link: never a javascript: or data: one
+            session.url if sh.is_http_url(session.url) else "",
             str(session.guid),
         ]
         writer.writerow([spreadsheet_cell(cell) for cell in cells])
