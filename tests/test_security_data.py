@@ -23,6 +23,7 @@ from django.test import Client
 from hallway import interop
 from hallway.events.models import Event, Room, Track
 from hallway.interop.model import Link, Person, Programme, Session
+from hallway.interop.model import Track as TrackItem
 from hallway.program.models import Resource, Speaker
 from hallway.schedule.services import latest_release
 from hostile_data import GOOD_URL, HOSTILE_URLS, frab_json
@@ -229,8 +230,15 @@ def test_exports_leave_out_script_links() -> None:
         logo=HOSTILE_URLS[3],
         feedback_url=HOSTILE_URLS[4],
     )
+    track = TrackItem(name="Web", color="#000;background:url(https://x/)")
+    session.track = track
     programme = Programme(
-        title="T", time_zone="UTC", sessions=[session], persons=[person], url=HOSTILE_URLS[5]
+        title="T",
+        time_zone="UTC",
+        sessions=[session],
+        persons=[person],
+        tracks=[track],
+        url=HOSTILE_URLS[5],
     )
     from hallway.interop._shared import set_days
 
@@ -240,6 +248,7 @@ def test_exports_leave_out_script_links() -> None:
         lowered = body.lower()
         for scheme in SCRIPT_SCHEMES:
             assert f"{scheme}:" not in lowered.replace("\t", "").replace("\n", ""), (fmt, scheme)
+        assert "url(" not in body, fmt  # a track colour that is not #rrggbb is left out
         if fmt in ("frab-xml", "frab-json"):  # iCalendar and CSV carry no links
             assert GOOD_URL in body, fmt
 

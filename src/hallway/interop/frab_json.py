@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from importlib import metadata
 from zoneinfo import ZoneInfo
 
-from hallway.common.validators import is_safe_url
+from hallway.common.validators import is_colour, is_safe_url
 
 from . import _shared as sh
 from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uuid, slugify
@@ -394,7 +394,7 @@ def export_frab_json_document(programme: Programme) -> dict:
             item = {"name": track.name}
             if track.slug and _SLUG.match(track.slug):
                 item["slug"] = track.slug
-            if track.color:
+            if is_colour(track.color):  # apps put it into style attributes: #rrggbb only
                 item["color"] = track.color
             conference["tracks"].append(item)
     conference["rooms"] = []
