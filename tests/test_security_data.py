@@ -391,3 +391,23 @@ def test_models_refuse_a_colour_that_is_not_rrggbb(model, field, demo) -> None:
     with pytest.raises(ValidationError) as info:
         row.full_clean()
     assert field in info.value.message_dict
+
+
+@pytest.mark.parametrize("where", ["title", "abstract", "person"])
+def test_import_refuses_nul_characters_as_the_admin_forms_do(where, demo) -> None:
+    """PostgreSQL cannot store NUL in text or jsonb: a raw database error before."""
+    from hallway.interop.services import import_file
+
+    document = json.loads(tiny_json())
+    event = document["schedule"]["conference"]["days"][0]["rooms"]["Hall"][0]
+    if where == "person":
+        event["persons"] = [{"id": 7, "public_name": "Ada", "biography": "a\x00b"}]
+    else:
+        event[where] = "a\x00b"
+    before = counts()
+    with pytest.raises(ValidationError) as info:
+        import_file(json.dumps(document).encode(), "tiny-nul")
+    message = " ".join(info.value.messages)
+    assert "Null characters" in message
+    assert ("speaker" if where == "person" else "0b6a6f5e") in message
+    assert counts() == before

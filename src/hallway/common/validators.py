@@ -93,3 +93,20 @@ def check_fields(instance, *, exclude: tuple[str, ...] = ()) -> None:
     """
     relations = tuple(f.name for f in instance._meta.fields if f.is_relation)
     instance.clean_fields(exclude=[*relations, *exclude])
+    # The admin's form fields refuse NUL characters (PostgreSQL cannot store them in text or
+    # jsonb: a raw database error); model fields do not, so rows written in bulk check here.
+    for field in instance._meta.fields:
+        if field.name not in relations and _holds_nul(getattr(instance, field.attname)):
+            from django.core.exceptions import ValidationError  # noqa: PLC0415
+
+            raise ValidationError({field.name: "Null characters are not allowed."})
+
+
+def _holds_nul(value: object) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_holds_nul(v) for v in value)
+    return False
