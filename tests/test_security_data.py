@@ -423,3 +423,22 @@ def test_import_refuses_nul_characters_as_the_admin_forms_do(where, demo) -> Non
     assert "Null characters" in message
     assert ("speaker" if where == "person" else "0b6a6f5e") in message
     assert counts() == before
+
+
+def test_import_makes_frab_attachment_paths_absolute_and_refuses_bare_hosts(demo) -> None:
+    """frab writes attachments as paths on its own site: they are kept, against the file's
+    base URL.  A bare "www.example.org" has no scheme a browser would open as a site."""
+    from hallway.interop.services import import_file
+
+    document = json.loads(tiny_json())
+    document["schedule"]["base_url"] = "https://fahrplan.example/2031/"
+    event = document["schedule"]["conference"]["days"][0]["rooms"]["Hall"][0]
+    event["attachments"] = [{"url": "/system/slides.pdf", "title": "Slides"}]
+    event["links"] = [{"url": "www.example.org", "title": "site"}]
+    report = import_file(json.dumps(document).encode(), "tiny-paths")
+    urls = list(
+        Resource.objects.filter(session__umbrella__slug="tiny-paths").values_list("url", flat=True)
+    )
+    assert urls == ["https://fahrplan.example/system/slides.pdf"]
+    assert report.count("links", "refused") == 1
+    assert any("'www.example.org' refused" in note for note in report.notes)

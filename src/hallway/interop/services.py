@@ -295,6 +295,14 @@ def _checked(row, where: str, *, exclude: tuple[str, ...] = ()):
     return row
 
 
+def _absolute(url: str, base_url: str | None) -> str:
+    """A path ("/system/attachments/…", as frab writes attachments) made absolute against the
+    file's http(s) base URL; anything else as it is."""
+    if url.startswith("/") and is_safe_url(base_url) and is_safe_url(url, relative=True):
+        return urljoin(base_url, url)
+    return url
+
+
 def _accepted_url(
     value: str | None,
     model,
@@ -306,17 +314,10 @@ def _accepted_url(
 ) -> str:
     """``value`` if ``model.field`` would accept it, else "" with a note: a ``javascript:``,
     ``data:`` or otherwise unusable link in a file is refused and reported, never stored
-    and never silently dropped.  A path ("/system/attachments/…", as frab writes
-    attachments) is made absolute against the file's http(s) base URL."""
+    and never silently dropped.  A path is made absolute first (:func:`_absolute`)."""
     if not value:
         return ""
-    if (
-        base_url
-        and is_safe_url(base_url)
-        and value.startswith("/")
-        and is_safe_url(value, relative=True)
-    ):
-        value = urljoin(base_url, value)
+    value = _absolute(value, base_url)
     try:
         model._meta.get_field(field).clean(value, None)
     except ValidationError as exc:
@@ -332,9 +333,7 @@ def _accepted_links(
     """A speaker's links that are http(s) or mailto:, each refused one noted."""
     kept = []
     for link in links:
-        url = link.url
-        if url and base_url and is_safe_url(base_url) and url.startswith("/"):
-            url = urljoin(base_url, url) if is_safe_url(url, relative=True) else url
+        url = _absolute(link.url, base_url)
         try:
             validate_link_url(url)
             if not url:
