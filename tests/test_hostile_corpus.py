@@ -270,7 +270,7 @@ def test_admin_forms_refuse_script_links_and_pages_show_text_inertly(demo, clien
     session_type = demo.session_types.first() or demo.sub_events.first().session_types.first()
     track = Track.objects.filter(event=demo).first()
 
-    # URLs: every form field that holds one refuses every hostile variant
+    # URLs: every form field that holds one refuses script links
     # (every variant meets the validators in test_security_data; here one of each kind per form)
     for url in HOSTILE_URLS[::4] + ["DATA:text/html,x", HOSTILE_URLS[-2]]:
         status, html = admin_post(
