@@ -442,3 +442,23 @@ def test_import_makes_frab_attachment_paths_absolute_and_refuses_bare_hosts(demo
     assert urls == ["https://fahrplan.example/system/slides.pdf"]
     assert report.count("links", "refused") == 1
     assert any("'www.example.org' refused" in note for note in report.notes)
+
+
+def test_a_5000_digit_number_written_as_a_string_is_a_format_error_too() -> None:
+    """The JSON reader is not the only place digits become ints: a parser's own int() of a
+    string field (frab's event id as "123") hits the same limit."""
+    data = tiny_json(digits='"' + "7" * 5000 + '"')
+    with pytest.raises(interop.FormatError) as info:
+        interop.parse(data)
+    assert "4,300 digits" in str(info.value) and info.value.location.startswith("line 1")
+
+
+def test_a_5000_digit_number_in_icalendar_is_a_format_error_with_its_place() -> None:
+    data = (
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:a@b\r\n"
+        "DTSTART:20310501T100000Z\r\nDTEND:20310501T110000Z\r\nSUMMARY:t\r\n"
+        f"SEQUENCE:{'9' * 5000}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    ).encode()
+    with pytest.raises(interop.FormatError) as info:
+        interop.parse(data)
+    assert "4,300 digits" in str(info.value) and info.value.location == "line 9, column 10"
