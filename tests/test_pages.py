@@ -290,7 +290,8 @@ def test_room_signage_between_sessions_and_bad_time(demo, client):
     room = Room.objects.get(event=demo, name="Ballroom E")
     html = page(client, f"/{demo.slug}/rooms/{room.slug}/now/?at=2027-03-05T06:00")
     assert "Nothing right now" in html
-    page(client, f"/{demo.slug}/rooms/{room.slug}/now/?at=teatime", status=404)
+    # a time that is not one is a bad request, like one beyond the calendar (issue #12)
+    page(client, f"/{demo.slug}/rooms/{room.slug}/now/?at=teatime", status=400)
 
 
 def test_exhibitors_page(demo, client):

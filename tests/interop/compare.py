@@ -7,9 +7,19 @@ slugs must match its pattern); everything else must come back exactly.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
+from hallway.common.validators import is_safe_url
 from hallway.interop.model import Link, Programme, Session
+
+
+def _xml_link(url: str) -> bool:
+    return is_safe_url(url, mailto=True, relative=True)
+
+
+def _json_link(url: str) -> bool:
+    return is_safe_url(url, mailto=True)
 
 
 @dataclass(frozen=True)
@@ -18,6 +28,9 @@ class Rules:
     url: re.Pattern
     code: re.Pattern
     link_types: frozenset[str] | None  # None: any type survives
+    #: Which links survive: hallway never exports one that could run script (javascript:,
+    #: data:) and, by the same allow-list, drops ftp: and the like too.
+    link: Callable[[str], bool]
     bios: bool
     tri_state_recording: bool
 
@@ -27,19 +40,18 @@ XML_RULES = Rules(
     url=re.compile(r"^https?://\S+$"),
     code=re.compile(r"^[0-9A-Z]{6}$"),
     link_types=None,
+    link=_xml_link,
     bios=False,
     tri_state_recording=False,
 )
 JSON_RULES = Rules(
     slug=re.compile(r"^[a-z0-9_-]+[a-z0-9]$"),
-    url=re.compile(
-        r"^(?:https?://[^/?#\s]+\S*"
-        r"|(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:\S+)$"
-    ),
+    url=re.compile(r"^(?:https?://[^/?#\s]+\S*|mailto:\S+)$"),
     code=re.compile(r"^[A-Z0-9]+$"),
     link_types=frozenset(
         {"slides", "paper", "web", "blog", "article", "media", "related", "activitypub"}
     ),
+    link=_json_link,
     bios=True,
     tri_state_recording=True,
 )
@@ -47,11 +59,11 @@ JSON_RULES = Rules(
 
 def _links(links: list[Link], rules: Rules) -> list[tuple]:
     if rules.link_types is None:
-        return [(x.url, x.title, x.type) for x in links]
+        return [(x.url, x.title, x.type) for x in links if rules.link(x.url)]
     return [
         (x.url, x.title, x.type if x.type in rules.link_types else None)
         for x in links
-        if rules.url.match(x.url)
+        if rules.link(x.url)
     ]
 
 

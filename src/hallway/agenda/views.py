@@ -7,7 +7,7 @@ import datetime as dt
 from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -218,13 +218,24 @@ def room_now(request, event: str, room: str):
     if request.GET.get("at"):
         try:
             moment = dt.datetime.fromisoformat(request.GET["at"])
-        except ValueError:
-            raise Http404("'at' must be an ISO 8601 time.") from None
-        if timezone.is_naive(moment):
-            moment = moment.replace(tzinfo=umbrella.tz)
+            if timezone.is_naive(moment):
+                moment = moment.replace(tzinfo=umbrella.tz)
+            # A time at the calendar's edge (0001-01-01 east of UTC, 9999-12-31 west of it)
+            # has no UTC or local equivalent: converting it here, not in the database or the
+            # template, turns that into a clear 400.
+            moment = moment.astimezone(dt.UTC)
+            moment.astimezone(umbrella.tz)
+            today = umbrella.day_of(moment)
+        except (ValueError, OverflowError):
+            return HttpResponseBadRequest(
+                "'at' must be an ISO 8601 time between the years 1 and 9999, "
+                "e.g. 2027-03-05T10:30.",
+                content_type="text/plain; charset=utf-8",
+            )
+    else:
+        today = umbrella.day_of(moment)
     slots = selectors.release_slots(umbrella).filter(room=room, end__gt=moment)
     current = next((s for s in slots if s.start <= moment), None)
-    today = umbrella.day_of(moment)
     upcoming = [(s, umbrella.day_of(s.start) != today) for s in slots if s.start > moment][:2]
     return _render(
         request,

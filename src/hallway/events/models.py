@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from hallway.common.models import PublicIdentity, TimeStamped, Window
+from hallway.common.validators import validate_colour, validate_web_url
 
 ROOM_FEATURES = {
     "projector": "Projector",
@@ -76,10 +77,10 @@ class Event(PublicIdentity):
         "04:00 puts a 01:00 late-night session on the evening's day (frab's day_change). "
         "Set on the umbrella; co-located events share its days.",
     )
-    website = models.URLField(blank=True)
+    website = models.URLField(blank=True, validators=[validate_web_url])
     venue_name = models.CharField(max_length=200, blank=True)
     venue_address = models.TextField(blank=True)
-    colour = models.CharField(max_length=7, default="#1f5f8b")
+    colour = models.CharField(max_length=7, default="#1f5f8b", validators=[validate_colour])
     position = models.PositiveIntegerField(default=0)
     # Counts the changes to what the public sees (releases, edits of published text); every
     # cached public page and export is keyed by it (hallway.schedule.publication).
@@ -180,7 +181,7 @@ class Room(PublicIdentity):
         null=True, blank=True, help_text="Seats; empty if unknown."
     )
     features = models.JSONField(default=list, blank=True, validators=[validate_features])
-    stream_url = models.URLField(blank=True)
+    stream_url = models.URLField(blank=True, validators=[validate_web_url])
     floor = models.CharField(max_length=60, blank=True)
     map_notes = models.CharField(max_length=300, blank=True)
     accessibility_notes = models.CharField(max_length=300, blank=True)
@@ -226,7 +227,7 @@ class RoomAvailability(Window):
 class Track(PublicIdentity):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="tracks")
     name = models.CharField(max_length=120)
-    colour = models.CharField(max_length=7, default="#666666")
+    colour = models.CharField(max_length=7, default="#666666", validators=[validate_colour])
     description = models.TextField(blank=True)
 
     class Meta:

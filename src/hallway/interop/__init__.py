@@ -134,6 +134,28 @@ def parse(
         return _JSON_PARSERS[found](document, time_zone=time_zone)
     except RecursionError:
         raise FormatError("document nested too deeply", format=format) from None
+    except FormatError as exc:
+        # The parsers' guard (``unexpected_content``) turns Python's refusal of a long digit
+        # run into "unexpected content" with no place: say what it is and where.
+        if _over_digit_limit(exc.__cause__):
+            raise sh.long_number_error(data.decode("utf-8", "replace"), format=format) from None
+        raise
+    except ValueError as exc:
+        # The same refusal where no guard is (the iCalendar reader); any other ValueError is
+        # a bug and is not hidden.
+        if not _over_digit_limit(exc):
+            raise
+        raise sh.long_number_error(data.decode("utf-8", "replace"), format=format) from None
+    except OverflowError:
+        # A date or duration beyond what Python's datetime can hold (year 10000, 10^12 days).
+        raise FormatError(
+            "a date, time or duration is out of range (beyond the year 9999)", format=format
+        ) from None
+
+
+def _over_digit_limit(exc: BaseException | None) -> bool:
+    """Python's refusal to turn more than 4,300 digits into an int (int_max_str_digits)."""
+    return isinstance(exc, ValueError) and "integer string conversion" in str(exc)
 
 
 def export(programme: Programme, format: str) -> bytes:

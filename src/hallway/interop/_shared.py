@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from hallway.common.validators import is_safe_url
+
 from .errors import FormatError, decode_utf8
 from .model import Day, Programme, Session
 
@@ -242,11 +244,39 @@ def allocate_ids(sessions: list[Session]) -> dict[int, int]:
 
 
 def is_http_url(value: str | None) -> bool:
-    return bool(value) and re.match(r"^https?://\S+$", value) is not None
+    """An http(s) URL: the only kind exported where a web page is meant."""
+    return is_safe_url(value)
+
+
+def is_link_url(value: str | None) -> bool:
+    """A link an export may carry: http(s), a mailto: address, or a reference without a
+    scheme (frab's relative attachment paths).  Anything else (a ``javascript:`` or ``data:``
+    URL from an imported file) is left out, never written."""
+    return is_safe_url(value, mailto=True, relative=True)
 
 
 def localise(value: datetime, tz: ZoneInfo) -> datetime:
     return value.astimezone(tz)
+
+
+#: Python refuses to turn a longer run of digits into an int (sys.get_int_max_str_digits,
+#: against CPU exhaustion); a file holding one gets a FormatError saying where it is.
+_MAX_DIGITS = 4300
+_LONG_NUMBER = re.compile(rf"\d{{{_MAX_DIGITS + 1},}}")
+
+
+def long_number_error(text: str, *, format: str | None) -> FormatError:
+    """The FormatError for a file with a number of more than 4,300 digits, at its place."""
+    location = None
+    if m := _LONG_NUMBER.search(text):
+        line = text.count("\n", 0, m.start()) + 1
+        column = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+        location = f"line {line}, column {column}"
+    return FormatError(
+        f"a number has more than {_MAX_DIGITS:,} digits, more than any schedule needs",
+        location,
+        format=format,
+    )
 
 
 def load_json(data: bytes, *, format: str) -> object:
@@ -260,6 +290,8 @@ def load_json(data: bytes, *, format: str) -> object:
         raise FormatError(
             f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}", format=format
         ) from None
+    except ValueError:  # only the int digit limit: every syntax error is a JSONDecodeError
+        raise long_number_error(text, format=format) from None
     except RecursionError:
         raise FormatError("JSON nested too deeply", format=format) from None
 

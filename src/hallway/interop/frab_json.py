@@ -18,6 +18,8 @@ from datetime import datetime, timedelta
 from importlib import metadata
 from zoneinfo import ZoneInfo
 
+from hallway.common.validators import is_colour, is_safe_url
+
 from . import _shared as sh
 from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uuid, slugify
 
@@ -59,8 +61,6 @@ _EVENT_KEYS = frozenset(
         "origin_url",
     }
 )
-# An absolute URI; http(s) ones need a host ("http://" alone appears in FOSDEM 2016).
-_URI = re.compile(r"^(?:https?://[^/?#\s]+\S*|(?!https?:)[A-Za-z][A-Za-z0-9+.-]*:\S+)$")
 
 
 # --------------------------------------------------------------------------- reading
@@ -328,7 +328,10 @@ def session_slug(session: Session, acronym: str, local_id: int) -> str:
 
 
 def _uri(value: str | None) -> str | None:
-    return value if value and _URI.match(value) else None
+    # An absolute URI (schema.json's format "uri", so not frab's relative attachment paths):
+    # http(s) with a host ("http://" alone appears in FOSDEM 2016) or mailto:; never a
+    # javascript: or data: URL an imported file carried.
+    return value if is_safe_url(value, mailto=True) else None
 
 
 def _links_json(links: list[Link]) -> list[dict]:
@@ -391,7 +394,7 @@ def export_frab_json_document(programme: Programme) -> dict:
             item = {"name": track.name}
             if track.slug and _SLUG.match(track.slug):
                 item["slug"] = track.slug
-            if track.color:
+            if is_colour(track.color):  # apps put it into style attributes: #rrggbb only
                 item["color"] = track.color
             conference["tracks"].append(item)
     conference["rooms"] = []

@@ -548,6 +548,8 @@ def _event(room_el: Element, session: Session, local_id: int, tz, seen_slugs: se
     ):
         parent = _sub(el, container)
         for link in links:
+            if not sh.is_link_url(link.url):
+                continue  # a javascript: or data: link from an imported file is not exported
             attrs = {"href": link.url}
             if link.type:
                 attrs["type"] = link.type

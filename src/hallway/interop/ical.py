@@ -333,7 +333,7 @@ def export_ical(programme: Programme, *, now: datetime | None = None) -> bytes:
             description = f"{names}\n\n{description}" if description else names
         if description:
             lines.append(f"DESCRIPTION:{escape_text(description)}")
-        if session.url and not _CONTROL.search(session.url) and "\n" not in session.url:
+        if sh.is_http_url(session.url):  # no javascript: or data: URL, no line-breaking text
             lines.append(f"URL:{session.url}")
         for person in session.persons:
             # Speakers have no published address; a URN keeps the property valid and stable.

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from urllib.parse import urljoin
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,10 +27,12 @@ from django.utils import timezone
 from hallway import interop
 from hallway.common.models import allocate_slug
 from hallway.common.tracing import traced
+from hallway.common.validators import check_fields, is_safe_url, validate_link_url
 from hallway.events.models import Event, Room, SessionType, Track, conference_day
 from hallway.interop import model as neutral
 from hallway.programme.models import Resource, Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
+from hallway.schedule.publication import published_changed
 from hallway.schedule.services import (
     latest_release,
     release_schedule,
@@ -257,6 +261,11 @@ class ImportReport:
                 if self.counts[(kind, o)]
             ]
             out.append(f"{kind}: {', '.join(parts) or 'none'}")
+        if self.counts[("links", "refused")]:
+            out.append(
+                f"links: {self.counts[('links', 'refused')]} refused (not http, https or "
+                "mailto; see the notes)"
+            )
         return out
 
 
@@ -268,6 +277,79 @@ def _fits(value: str, field: str, model, where: str, report: ImportReport) -> bo
         )
         return False
     return True
+
+
+class ImportRefused(ValidationError):
+    """A value in the file that hallway does not store (a colour that is not #rrggbb, a
+    number out of range): the message names the item in the file and the field."""
+
+
+def _checked(row, where: str, *, exclude: tuple[str, ...] = ()):
+    """``row`` after the same field validation the organiser forms apply, or ImportRefused
+    naming the item and field (the caller's transaction then takes back everything)."""
+    try:
+        check_fields(row, exclude=exclude)
+    except ValidationError as exc:
+        field, messages = next(iter(exc.message_dict.items()))
+        raise ImportRefused(
+            f"{where}: {field}: {' '.join(m.rstrip('.') + '.' for m in messages)} "
+            "Nothing was imported"
+        ) from None
+    return row
+
+
+def _absolute(url: str, base_url: str | None) -> str:
+    """A path ("/system/attachments/…", as frab writes attachments) made absolute against the
+    file's http(s) base URL; anything else as it is."""
+    if url.startswith("/") and is_safe_url(base_url) and is_safe_url(url, relative=True):
+        return urljoin(base_url, url)
+    return url
+
+
+def _accepted_url(
+    value: str | None,
+    model,
+    field: str,
+    where: str,
+    report: ImportReport,
+    *,
+    base_url: str | None = None,
+) -> str:
+    """``value`` if ``model.field`` would accept it, else "" with a note: a ``javascript:``,
+    ``data:`` or otherwise unusable link in a file is refused and reported, never stored
+    and never silently dropped.  A path is made absolute first (:func:`_absolute`)."""
+    if not value:
+        return ""
+    value = _absolute(value, base_url)
+    try:
+        model._meta.get_field(field).clean(value, None)
+    except ValidationError as exc:
+        report.counts[("links", "refused")] += 1
+        report.notes.append(f"{where}: {field} {value[:80]!r} refused: {' '.join(exc.messages)}")
+        return ""
+    return value
+
+
+def _accepted_links(
+    links: list[neutral.Link], where: str, report: ImportReport, base_url: str | None
+) -> list[dict]:
+    """A speaker's links that are http(s) or mailto:, each refused one noted."""
+    kept = []
+    for link in links:
+        url = _absolute(link.url, base_url)
+        try:
+            validate_link_url(url)
+            if not url:
+                raise ValidationError("no URL")
+        except ValidationError as exc:
+            report.counts[("links", "refused")] += 1
+            report.notes.append(f"{where}: link {url[:80]!r} refused: {' '.join(exc.messages)}")
+            continue
+        kept.append({"title": link.title, "url": url})
+    return kept
+
+
+_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
 
 
 def _target_event(programme: neutral.Programme, slug: str, report: ImportReport) -> Event:
@@ -291,7 +373,7 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
             start_date=first,
             end_date=last,
             day_change=change,
-            website=programme.url or "",
+            website=_accepted_url(programme.url, Event, "website", "the file's url", report),
         )
         event.full_clean()  # a bad slug or time zone stops the import with its message
         event.save()
@@ -447,18 +529,19 @@ def import_programme(
         if row is not None and row.uuid in claimed:
             row = None  # two rooms of the file must not collapse into one row
         if row is None:
-            row = Room.objects.create(
+            row = Room(
                 event=umbrella,
                 uuid=guid or neutral.derive_uuid("room", umbrella.slug, room.name),
                 name=room.name,
                 capacity=room.capacity,
                 position=position,
             )
+            _checked(row, f"room {room.name!r}", exclude=("slug",)).save()
             by_name[row.name] = row
             by_uuid[row.uuid] = row
             report.counts[("rooms", "created")] += 1
         elif _update(row, {"name": room.name, "capacity": room.capacity or row.capacity}):
-            row.save()
+            _checked(row, f"room {room.name!r}").save()
             report.counts[("rooms", "updated")] += 1
         else:
             report.counts[("rooms", "unchanged")] += 1
@@ -479,31 +562,33 @@ def import_programme(
     speaker_slugs = set(Speaker.objects.filter(event=umbrella).values_list("slug", flat=True))
     speaker_for: dict[uuid.UUID, Speaker] = {}
     new_speakers, changed_speakers = [], []
+    base_url = programme.base_url
     for key, person in wanted.items():
+        where = f"speaker {key} ({person.name[:40]!r})"
         values = {
             "name": person.name,
             "bio": person.bio,
-            "picture_url": person.avatar or "",
-            "links": [{"title": x.title, "url": x.url} for x in person.links],
+            "picture_url": _accepted_url(
+                person.avatar, Speaker, "picture_url", where, report, base_url=base_url
+            ),
+            "links": _accepted_links(person.links, where, report, base_url),
         }
         row = existing.get(key)
         if row is not None and row.event_id != umbrella.pk:
             report.notes.append(f"speaker {person.name!r}: guid {key} belongs to {row.event}")
             report.counts[("speakers", "skipped")] += 1
             continue
-        if not _fits(person.name, "name", Speaker, f"speaker {key}", report) or not _fits(
-            values["picture_url"], "picture_url", Speaker, f"speaker {key}", report
-        ):
+        if not _fits(person.name, "name", Speaker, f"speaker {key}", report):
             report.counts[("speakers", "skipped")] += 1
             continue
         if row is None:
             row = Speaker(
                 event=umbrella, uuid=key, slug=allocate_slug(person.name, speaker_slugs), **values
             )
-            new_speakers.append(row)
+            new_speakers.append(_checked(row, where))
             report.counts[("speakers", "created")] += 1
         elif _update(row, values):
-            changed_speakers.append(row)
+            changed_speakers.append(_checked(row, where))
             report.counts[("speakers", "updated")] += 1
         else:
             report.counts[("speakers", "unchanged")] += 1
@@ -541,17 +626,23 @@ def import_programme(
             continue
         type_name = (item.type or "Talk")[:80]
         if type_name not in types:
-            types[type_name] = SessionType.objects.create(
+            types[type_name] = SessionType(
                 event=event,
                 name=type_name,
                 default_duration=int(item.duration.total_seconds() // 60) or 30,
             )
+            _checked(types[type_name], f"{where}: type {type_name!r}", exclude=("slug",)).save()
         track = None
         if item.track is not None:
             if item.track.name not in tracks:
-                tracks[item.track.name] = Track.objects.create(
+                tracks[item.track.name] = Track(
                     event=event, name=item.track.name[:120], colour=item.track.color or "#666666"
                 )
+                _checked(
+                    tracks[item.track.name],
+                    f"{where}: track {item.track.name[:40]!r}",
+                    exclude=("slug",),
+                ).save()
             track = tracks[item.track.name]
         values = {
             "title": item.title,
@@ -566,7 +657,8 @@ def import_programme(
         }
         if row is None:
             wanted_slug = (item.slug or "")[:100]
-            if wanted_slug and wanted_slug not in session_slugs:
+            # the file's slug only if it is one (it becomes part of the page's URL)
+            if wanted_slug and _SLUG.fullmatch(wanted_slug) and wanted_slug not in session_slugs:
                 session_slugs.add(wanted_slug)
             else:
                 wanted_slug = allocate_slug(item.title, session_slugs)
@@ -578,9 +670,10 @@ def import_programme(
                 state=Session.CONFIRMED,
                 **values,
             )
-            accepted.append((item, row, "created"))
+            accepted.append((item, _checked(row, where), "created"))
         else:
-            accepted.append((item, row, "updated" if _update(row, values) else "unchanged"))
+            outcome = "updated" if _update(row, values) else "unchanged"
+            accepted.append((item, _checked(row, where) if outcome == "updated" else row, outcome))
     Session.objects.bulk_create([r for _, r, o in accepted if o == "created"], batch_size=500)
     _bulk_update(Session, [r for _, r, o in accepted if o == "updated"], list(values))
 
@@ -613,11 +706,12 @@ def import_programme(
                 for i, sid in enumerate(speaker_ids)
             ]
             outcome = "updated" if outcome == "unchanged" else outcome
+        where = f"session {item.guid} ({item.title[:40]!r})"
         wanted_resources = [
-            (_resource_kind(x, attachment), x.title, x.url, x.type or "")
+            (_resource_kind(x, attachment), x.title, url, x.type or "")
             for x, attachment in [(x, False) for x in item.links]
             + [(x, True) for x in item.attachments]
-            if x.url
+            if (url := _accepted_url(x.url, Resource, "url", where, report, base_url=base_url))
         ]
         if resources_now.get(row.pk, []) != wanted_resources:
             reresource.append(row.pk)
@@ -643,11 +737,7 @@ def import_programme(
     SessionSpeaker.objects.bulk_create(new_links, batch_size=1000)
     Resource.objects.filter(session_id__in=reresource).delete()
     for resource in new_resources:
-        if len(resource.title) > 200 or len(resource.url) > 1000 or len(resource.link_type) > 40:
-            raise ValidationError(
-                f"session {resource.session.uuid}: link {resource.url[:80]!r} is longer than "
-                "hallway keeps (title 200, URL 1000 characters); nothing was imported"
-            )
+        _checked(resource, f"session {resource.session.uuid}: link {resource.url[:80]!r}")
     Resource.objects.bulk_create(new_resources, batch_size=1000)
     Slot.objects.bulk_create(new_slots, batch_size=1000)
     Slot.objects.bulk_update(moved_slots, ["start", "end", "room"], batch_size=500)
@@ -668,6 +758,9 @@ def import_programme(
             name = f"{version[:70]} ({n})"
             n += 1
         report.release = release_schedule(umbrella, name, allow_conflicts=True, comment="Imported.")
+    if changed:
+        # Bulk writes send no signals: published text may have changed without a release.
+        published_changed(umbrella.pk)
     return report
 
 

@@ -23,7 +23,7 @@ from hallway import interop
 from hallway.agenda.selectors import get_event
 from hallway.common.permissions import can_manage
 from hallway.events.models import Event, Room, Track
-from hallway.interop.services import export_bytes, import_file, last_change
+from hallway.interop.services import ImportRefused, export_bytes, import_file, last_change
 from hallway.programme.models import Session, Speaker
 from hallway.schedule.services import latest_release
 
@@ -136,6 +136,8 @@ def import_page(request):
                 )
             except interop.FormatError as exc:
                 form.add_error("file", f"Nothing was imported: {exc}")
+            except ImportRefused as exc:  # a value in the file: say so beside the file
+                form.add_error("file", "; ".join(exc.messages))
             except ValidationError as exc:
                 form.add_error("event", f"Nothing was imported: {'; '.join(exc.messages)}")
             else:

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from hallway.common.models import PublicIdentity, TimeStamped, Window
+from hallway.common.validators import validate_links, validate_web_url
 from hallway.events.models import Event, SessionType, Track, validate_features
 
 
@@ -33,9 +34,12 @@ class Speaker(PublicIdentity):
     name = models.CharField(max_length=200)
     email = models.EmailField(blank=True, help_text="Private: never shown publicly.")
     bio = models.TextField(blank=True, help_text="Markdown.")
-    picture_url = models.URLField(blank=True)
+    picture_url = models.URLField(blank=True, validators=[validate_web_url])
     links = models.JSONField(
-        default=list, blank=True, help_text='A list of {"title": ..., "url": ...}.'
+        default=list,
+        blank=True,
+        validators=[validate_links],
+        help_text='A list of {"title": ..., "url": ...} with http(s) or mailto: URLs.',
     )
 
     class Meta:
@@ -55,13 +59,6 @@ class Speaker(PublicIdentity):
 
     def clean(self) -> None:
         _umbrella_only(self.event if self.event_id else None, "Speakers")
-        if not isinstance(self.links, list) or not all(
-            isinstance(link, dict) and str(link.get("url", "")).startswith(("http://", "https://"))
-            for link in self.links
-        ):
-            raise ValidationError(
-                {"links": 'Links must be a list of {"title", "url"} with http(s) URLs.'}
-            )
 
 
 class SpeakerAvailability(Window):
@@ -204,7 +201,7 @@ class Playlist(PublicIdentity):
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="playlists")
     title = models.CharField(max_length=200)
-    url = models.URLField()
+    url = models.URLField(validators=[validate_web_url])
 
     class Meta:
         ordering = ["title"]
@@ -225,7 +222,7 @@ class Resource(TimeStamped):
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="resources")
     kind = models.CharField(max_length=10, choices=KINDS)
     title = models.CharField(max_length=200, blank=True)
-    url = models.URLField(max_length=1000)
+    url = models.URLField(max_length=1000, validators=[validate_web_url])
     link_type = models.CharField(
         max_length=40, blank=True, help_text="The link's kind as an imported file named it."
     )
@@ -259,7 +256,7 @@ class Exhibitor(PublicIdentity):
     name = models.CharField(max_length=200)
     category = models.CharField(max_length=20, choices=CATEGORIES)
     booth = models.CharField(max_length=20, blank=True)
-    url = models.URLField(blank=True)
+    url = models.URLField(blank=True, validators=[validate_web_url])
     description = models.TextField(blank=True, help_text="Markdown.")
 
     class Meta:

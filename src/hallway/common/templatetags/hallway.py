@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from hallway.common.markdown import render_markdown
+from hallway.common.validators import DEFAULT_COLOUR, is_colour, is_safe_url
 
 register = template.Library()
 
@@ -35,6 +36,23 @@ def language_name(code: str) -> str:
         return get_language_info(code)["name"]
     except KeyError:
         return code
+
+
+@register.filter
+def safe_url(value, allow: str = "") -> str:
+    """The link if it is http(s) (or mailto:, with ``safe_url:"mailto"``), else "".
+
+    The second line of defence behind the model validators: a row written before they existed,
+    or by a path that skipped them, still never becomes a ``javascript:`` href.  Templates put
+    a link only where this gives something.
+    """
+    return value if is_safe_url(value, mailto=allow == "mailto") else ""
+
+
+@register.filter
+def safe_colour(value) -> str:
+    """A colour for a ``style`` attribute: ``#rrggbb`` as stored, anything else a neutral grey."""
+    return value if is_colour(value) else DEFAULT_COLOUR
 
 
 @register.filter

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0002_event_day_change'),
+        ('events', '0003_safe_links_and_colours'),
     ]
 
     operations = [
