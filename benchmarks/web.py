@@ -271,6 +271,10 @@ def make_env(revision: Revision, db_url: str, workdir: Path, redis: bool) -> dic
         HALLWAY_DEBUG="0",
         HALLWAY_HOST="127.0.0.1",
         HALLWAY_BASE_URL="http://127.0.0.1",
+        # gunicorn (27 here) opens a control socket at ~/.gunicorn/gunicorn.ctl: one path for every
+        # server of the user, so side-by-side servers (ours, or anyone else's) would take it
+        # from each other.
+        GUNICORN_CMD_ARGS="--no-control-socket",
     )
     if redis:
         env["HALLWAY_REDIS_URL"] = REDIS_URL
@@ -438,15 +442,16 @@ def wrk(url: str, connections: int, seconds: float, lua: Path) -> Load:
     )
 
 
-def drain(base: str, load: Load) -> None:
+def drain(base: str, load: Load, floor_ms: float) -> None:
     """Wait until the server has finished what wrk left behind.  gunicorn's sync workers
     still serve the requests queued in the listen backlog after wrk has hung up, which would
     bill a slow page's backlog to the next measurement.  A probe on a new connection is
     accepted after every queued one (the backlog is first in, first out); the request another
-    worker may still be busy with ends within the slowest latency wrk saw."""
+    worker may still be busy with ends within the slowest latency wrk saw (or, if wrk saw
+    none, the time the page took alone)."""
     with contextlib.suppress(OSError):
         fetch(f"{base}/__hallway_bench_drain__/")  # a 404 page: cheap
-    time.sleep(min(max(load.max_ms, load.p99_ms) / 1000, 30))
+    time.sleep(min(max(load.max_ms, floor_ms) / 1000, 30))
 
 
 def machine() -> str:
@@ -496,7 +501,7 @@ def table(title: str, header: list[str], rows: list[list[str]], *, markdown: boo
 
 
 def ratio(new: float, old: float) -> str:
-    return f"{new / old:.2f}" if old else "–"
+    return f"{new / old:.2f}" if old and new else "–"
 
 
 def load_rows(
@@ -505,9 +510,11 @@ def load_rows(
     revisions: list[Revision],
     loads: dict,
     sizes: dict,
+    firsts: dict,
 ) -> tuple[list[str], list[list[str]]]:
     base, others = revisions[-1], revisions[:-1]
     header = ["page", "conns", "bytes"]
+    header += [f"{rev.label} first GET ms" for rev in revisions]
     for rev in revisions:
         header += [f"{rev.label} req/s", "p50 ms", "p99 ms"]
     for rev in others:
@@ -519,8 +526,15 @@ def load_rows(
             results = [loads[(label, conns, rev.label)] for rev in revisions]
             size = {sizes[(label, rev.label)] for rev in revisions}
             row = [label, str(conns), "/".join(f"{s:,}" for s in sorted(size))]
+            row += [
+                f"{firsts[(label, rev.label)]:.0f}" if conns == connections[0] else ""
+                for rev in revisions
+            ]
             for load in results:
-                row += [f"{load.rps:,.0f}", f"{load.p50_ms:.1f}", f"{load.p99_ms:.1f}"]
+                if load.requests:
+                    row += [f"{load.rps:,.0f}", f"{load.p50_ms:.1f}", f"{load.p99_ms:.1f}"]
+                else:
+                    row += ["none", "–", "–"]
                 if load.errors:
                     row[-3] += " ERR " + ",".join(f"{k}={v}" for k, v in load.errors.items())
             for rev in others:
@@ -662,23 +676,27 @@ def measure(servers, db, args, connections, lua, failures, out, notes) -> None:
         if other != urls:
             notes.append(f"{db}: {server.revision.label} links other pages: {other}")
     sizes: dict = {}
+    firsts: dict = {}  # the first GET of each URL: for an export, its uncached render
     loads: dict = {}
     step = 0
     for label, path in urls:
         for server in servers:
+            began = time.perf_counter()
             status, body = fetch(server.base + path)
+            alone = (time.perf_counter() - began) * 1000
+            firsts[(label, server.revision.label)] = alone
             if status != 200:
                 failures.append(f"{db} {server.revision.label} GET {path}: {status}")
                 log(f"ERROR: {server.revision.label} GET {path} answered {status}")
             sizes[(label, server.revision.label)] = len(body)
             if args.warmup > 0:  # both workers fill their caches (locmem is per process)
-                drain(server.base, wrk(server.base + path, 4, args.warmup, lua))
+                drain(server.base, wrk(server.base + path, 4, args.warmup, lua), alone)
         for conns in connections:
             order = servers if step % 2 == 0 else servers[::-1]
             step += 1
             for server in order:
                 load = wrk(server.base + path, conns, args.duration, lua)
-                drain(server.base, load)
+                drain(server.base, load, firsts[(label, server.revision.label)])
                 loads[(label, conns, server.revision.label)] = load
                 log(
                     f"{db} {server.revision.label} {label} c{conns}: {load.rps:,.0f}/s "
@@ -686,10 +704,15 @@ def measure(servers, db, args, connections, lua, failures, out, notes) -> None:
                     + (f" ERRORS {load.errors}" if load.errors else "")
                 )
                 if not load.requests:
-                    load.errors["no response"] = 1
+                    alone = firsts[(label, server.revision.label)]
+                    notes.append(
+                        f"{db} {server.revision.label} {label} c{conns}: no response within "
+                        f"{args.duration:g} s (one took {alone:.0f} ms alone): give it a "
+                        "longer --duration"
+                    )
                 if load.errors:
                     failures.append(f"{db} {server.revision.label} {label} c{conns}: {load.errors}")
-    header, rows = load_rows(urls, connections, revisions, loads, sizes)
+    header, rows = load_rows(urls, connections, revisions, loads, sizes, firsts)
     out.append(
         (
             f"{db}: wrk, {args.duration:g} s per run, from the cache where hallway has one",
