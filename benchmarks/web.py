@@ -532,7 +532,8 @@ def load_rows(
             ]
             for load in results:
                 if load.requests:
-                    row += [f"{load.rps:,.0f}", f"{load.p50_ms:.1f}", f"{load.p99_ms:.1f}"]
+                    rps = f"{load.rps:,.0f}" if load.rps >= 10 else f"{load.rps:.1f}"
+                    row += [rps, f"{load.p50_ms:.1f}", f"{load.p99_ms:.1f}"]
                 else:
                     row += ["none", "–", "–"]
                 if load.errors:
