@@ -541,7 +541,10 @@ def load_rows(
             for rev in others:
                 new = loads[(label, conns, rev.label)]
                 old = loads[(label, conns, base.label)]
-                row += [ratio(new.rps, old.rps), ratio(new.p99_ms, old.p99_ms)]
+                if new.requests and old.requests:
+                    row += [ratio(new.rps, old.rps), ratio(new.p99_ms, old.p99_ms)]
+                else:
+                    row += ["–", "–"]
             if conns == 16:
                 first = results[0]
                 met = first.rps >= AIM_RPS and first.p99_ms <= AIM_P99_MS
