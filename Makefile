@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-postgres lint bench-solver bench-interop browser clean
+.PHONY: install demo test test-postgres lint bench-solver bench-interop bench-web wrk browser clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: hallway needs Python 3.11"; exit 1; }
@@ -51,6 +51,22 @@ bench-solver: install
 
 bench-interop: install
 	$(BIN)/python benchmarks/interop.py
+
+# The web benchmark drives gunicorn with wrk (Debian's package), installed here when root.
+wrk:
+	@command -v wrk >/dev/null 2>&1 || { \
+		if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+			echo "Installing wrk for the web benchmark"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+		else \
+			echo "wrk is missing: sudo apt-get install wrk"; exit 1; \
+		fi; \
+	}
+
+# Both databases (PostgreSQL at 127.0.0.1:5432, user postgres) against the previous commit;
+# BENCH_WEB_ARGS='--db sqlite --duration 5' for a shorter run.
+bench-web: install wrk
+	$(BIN)/python benchmarks/web.py --markdown $(BENCH_WEB_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
