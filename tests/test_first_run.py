@@ -132,7 +132,7 @@ def test_production_demo_gets_no_usable_password_and_prints_none(tmp_path):
 
 
 def test_forwarded_headers_are_trusted_only_behind_a_proxy(settings):
-    from hallway.common.management.commands.serve import gunicorn_argv
+    from hallway.server.management.commands.serve import gunicorn_argv
 
     settings.HALLWAY_BEHIND_PROXY = False
     assert "--forwarded-allow-ips=" in gunicorn_argv("127.0.0.1", "8000", 1)

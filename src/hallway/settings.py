@@ -128,6 +128,7 @@ INSTALLED_APPS = [
     "hallway.agenda",
     "hallway.interop",
     "hallway.backup",
+    "hallway.server",
 ]
 
 MIDDLEWARE = [
