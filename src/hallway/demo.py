@@ -35,6 +35,12 @@ from hallway.schedule.services import release_schedule, wip_schedule
 DEMO_SLUG = "pose27"
 ORGANISER_USERNAME = "organiser"
 ORGANISER_PASSWORD = "hallway-demo"  # noqa: S105 - documented demo login, local only
+#: Call-for-papers logins (role, username = the part before @example.org); same password.
+CFP_LOGINS = [
+    ("speaker", "speaker"),
+    ("reviewer (DevOpsDays)", "reviewer"),
+    ("organiser of the KCD only", "kcd-organiser"),
+]
 TZ = zoneinfo.ZoneInfo("America/Los_Angeles")
 FIRST_DAY = dt.date(2027, 3, 4)  # a Thursday
 NAMESPACE = uuid.UUID("6f1d8a52-3c1e-4a8e-9a57-0d0c6a9b2f11")
@@ -203,10 +209,15 @@ def demo_logins() -> list[tuple[str, str, str]]:
     accept their documented password; empty in production mode, where they never do."""
     if settings.PRODUCTION:
         return []
-    user = get_user_model().objects.filter(username=ORGANISER_USERNAME).first()
-    if user is None or not user.check_password(ORGANISER_PASSWORD):
-        return []
-    return [("organiser", ORGANISER_USERNAME, ORGANISER_PASSWORD)]
+    logins = []
+    users = get_user_model().objects.in_bulk(
+        [ORGANISER_USERNAME, *(u for _, u in CFP_LOGINS)], field_name="username"
+    )
+    for role, username in [("organiser", ORGANISER_USERNAME), *CFP_LOGINS]:
+        user = users.get(username)
+        if user is not None and user.check_password(ORGANISER_PASSWORD):
+            logins.append((role, username, ORGANISER_PASSWORD))
+    return logins
 
 
 def stable_uuid(*parts: object) -> uuid.UUID:
@@ -339,7 +350,106 @@ def _build(rng: random.Random, n_attendees: int) -> Event:
     _exhibitors(umbrella, rng)
     _favourites(umbrella, sessions, rng, n_attendees)
     release_schedule(umbrella, "1.0", by=org_user, comment="First public programme.")
+    _calls_for_papers(umbrella, subs, types, tracks)
     return umbrella
+
+
+def _calls_for_papers(umbrella: Event, subs: dict[str, Event], types, tracks) -> None:
+    """The KCD's call for papers is open (until three weeks before the event); DevOpsDays'
+    and the embedded workshops' have closed.  Demo logins: a speaker, a DevOpsDays reviewer
+    and an organiser of the KCD alone."""
+    from allauth.account.models import EmailAddress
+
+    from hallway.cfp.models import CallForPapers, Question, SpeakerProfile
+
+    def local(day: dt.date, hhmm: str) -> dt.datetime:
+        h, m = map(int, hhmm.split(":"))
+        return dt.datetime.combine(day, dt.time(h, m), tzinfo=TZ)
+
+    kcd = CallForPapers.objects.create(
+        event=subs["kcd"],
+        opens_at=local(dt.date(2026, 10, 1), "00:00"),
+        closes_at=local(FIRST_DAY - dt.timedelta(days=21), "23:59"),
+        max_submissions_per_speaker=3,
+        anonymised_review=True,
+        text=(
+            "The Kubernetes Community Day wants **talks from people who run clusters**: "
+            "war stories, operators you wrote, upgrades that went wrong and what you learned. "
+            "First-time speakers are very welcome; we offer mentoring.\n\n"
+            "Review is anonymous: leave your name and employer out of the abstract."
+        ),
+    )
+    kcd.session_types.set([types["talk"], types["lightning"], types["workshop"]])
+    kcd.tracks.set(tracks["kcd"])
+    Question.objects.bulk_create(
+        [
+            Question(
+                cfp=kcd,
+                text="Have you given this talk before?",
+                kind=Question.BOOLEAN,
+                position=1,
+            ),
+            Question(
+                cfp=kcd,
+                text="Level of the audience",
+                kind=Question.CHOICE,
+                choices=["Beginner", "Intermediate", "Advanced"],
+                required=True,
+                position=2,
+            ),
+            Question(
+                cfp=kcd,
+                text="Do you need travel support?",
+                kind=Question.BOOLEAN,
+                target=Question.SPEAKER,
+                position=3,
+            ),
+        ]
+    )
+    for key, closes in [("dod", dt.date(2026, 11, 15)), ("emb", dt.date(2026, 10, 31))]:
+        cfp = CallForPapers.objects.create(
+            event=subs[key],
+            opens_at=local(dt.date(2026, 8, 1), "00:00"),
+            closes_at=local(closes, "23:59"),
+            text=f"The call for papers of {subs[key].name}.",
+        )
+        cfp.tracks.set(tracks[key])
+
+    user_model = get_user_model()
+    for _, username in CFP_LOGINS:
+        user, _ = user_model.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.org"}
+        )
+        if settings.PRODUCTION:
+            user.set_unusable_password()
+        else:
+            user.set_password(ORGANISER_PASSWORD)
+        user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+    SpeakerProfile.objects.update_or_create(
+        user=user_model.objects.get(username="speaker"),
+        defaults={
+            "name": "Sam Speaker",
+            "pronouns": "they/them",
+            "bio": "Runs clusters for a living; the demo's speaker account.",
+        },
+    )
+    EventRole.objects.bulk_create(
+        [
+            EventRole(
+                event=subs["dod"],
+                user=user_model.objects.get(username="reviewer"),
+                role=EventRole.REVIEWER,
+            ),
+            EventRole(
+                event=subs["kcd"],
+                user=user_model.objects.get(username="kcd-organiser"),
+                role=EventRole.ORGANISER,
+            ),
+        ]
+    )
 
 
 def _organiser(umbrella: Event):

@@ -1,0 +1,138 @@
+"""Forms of the call for papers: they validate at the boundary and put errors next to the
+field; saving is left to ``services``."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.validators import URLValidator
+
+from hallway.cfp.models import Answer, Question, SpeakerProfile, Submission
+
+MAX_ANSWER_FILE = 10 * 1024 * 1024
+
+
+def _question_field(question: Question) -> forms.Field:
+    common = {
+        "label": question.text,
+        "help_text": question.help_text,
+        "required": question.required,
+    }
+    choices = [(c, c) for c in question.choices]
+    kind = question.kind
+    if kind == Question.LONG_TEXT:
+        return forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), **common)
+    if kind == Question.NUMBER:
+        return forms.DecimalField(**common)
+    if kind == Question.CHOICE:
+        return forms.ChoiceField(choices=[("", "—"), *choices], **common)
+    if kind == Question.MULTIPLE:
+        return forms.MultipleChoiceField(
+            choices=choices, widget=forms.CheckboxSelectMultiple, **common
+        )
+    if kind == Question.BOOLEAN:
+        if question.required:  # a required yes/no is answered by choosing, not by ticking
+            return forms.TypedChoiceField(
+                choices=[("", "—"), ("yes", "Yes"), ("no", "No")], **common
+            )
+        return forms.BooleanField(**common)
+    if kind == Question.URL:
+        return forms.URLField(assume_scheme="https", **common)
+    if kind == Question.FILE:
+        return forms.FileField(**common)
+    return forms.CharField(max_length=1000, **common)
+
+
+class SubmissionForm(forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Submission
+        fields = ["title", "session_type", "track", "abstract", "description", "language", "notes"]
+        widgets = {
+            "abstract": forms.Textarea(attrs={"rows": 5}),
+            "description": forms.Textarea(attrs={"rows": 8}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {"notes": "Notes for the organisers"}
+
+    def __init__(self, *args, cfp, session_types, tracks, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session_type"].queryset = session_types
+        self.fields["track"].queryset = tracks
+        self.fields["track"].required = False
+        self.questions = list(cfp.questions.all())
+        existing = {}
+        if self.instance.pk:
+            for a in Answer.objects.filter(submission=self.instance):
+                existing[a.question_id] = a
+        for a in Answer.objects.filter(question__cfp=cfp, submission=None, user=user):
+            existing[a.question_id] = a
+        for q in self.questions:
+            field = _question_field(q)
+            answer = existing.get(q.pk)
+            if answer is not None:
+                if q.kind == Question.FILE:
+                    field.required = False  # answered already; a new file replaces it
+                    field.help_text = f"{field.help_text} Uploaded: {answer.value}".strip()
+                elif q.kind == Question.MULTIPLE:
+                    field.initial = [v for v in answer.value.split("\n") if v]
+                elif q.kind == Question.BOOLEAN and isinstance(field, forms.BooleanField):
+                    field.initial = answer.value == "yes"
+                else:
+                    field.initial = answer.value
+            if q.target == Question.SPEAKER:
+                field.label = f"{field.label} (about you)"
+            self.fields[f"q{q.pk}"] = field
+
+    def clean(self):
+        data = super().clean()
+        for q in self.questions:
+            value = data.get(f"q{q.pk}")
+            if q.kind == Question.FILE and value and value.size > MAX_ANSWER_FILE:
+                self.add_error(f"q{q.pk}", "The file is larger than 10 MB.")
+        return data
+
+    def content(self) -> dict:
+        return {f: self.cleaned_data[f] for f in self.Meta.fields}
+
+    def answers(self) -> dict:
+        return {q: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
+
+
+class ProfileForm(forms.ModelForm):
+    links_text = forms.CharField(
+        label="Links",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One web address per line (your site, a code forge, a social profile).",
+    )
+
+    class Meta:
+        model = SpeakerProfile
+        fields = ["name", "pronouns", "bio"]
+        widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+        help_texts = {"bio": "Markdown. Shown on the programme if your session is accepted."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["links_text"].initial = "\n".join(self.instance.links)
+
+    def clean_links_text(self) -> list[str]:
+        links = [line.strip() for line in self.cleaned_data["links_text"].splitlines()]
+        links = [link for link in links if link]
+        validate = URLValidator(schemes=["http", "https"])
+        for n, link in enumerate(links, 1):
+            try:
+                validate(link)
+            except forms.ValidationError:
+                raise forms.ValidationError(
+                    f"Line {n} ({link[:60]}) is not an http(s) web address."
+                ) from None
+        if len(links) > 10:
+            raise forms.ValidationError("At most 10 links.")
+        return links
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label="Co-speaker's email address")
