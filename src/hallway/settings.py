@@ -130,6 +130,8 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",
     "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -350,3 +352,17 @@ LOGGING = {
 
 # Files speakers upload with their answers; never served directly.
 MEDIA_ROOT = DATA_DIR / "media"
+
+# Background work (django-tasks): mail to speakers is sent by `hallway worker` from a queue in
+# the database when HALLWAY_TASKS=database; by default (development, the demo) it is sent at
+# once, in the request that released it, so nothing needs a worker running.
+_tasks = os.environ.get("HALLWAY_TASKS", "immediate")
+if _tasks not in {"immediate", "database"}:
+    raise ImproperlyConfigured(f"HALLWAY_TASKS={_tasks!r} is unknown: use immediate or database.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if _tasks == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}

@@ -37,6 +37,15 @@ class CallForPapers(TimeStamped):
         default=False, help_text="Reviewers do not see speakers' names and biographies."
     )
 
+    CALL, REVIEW, SELECTION, CLOSED = "call", "review", "selection", "closed"
+    PHASES = [
+        (CALL, "Call: submissions come in, nobody reviews yet"),
+        (REVIEW, "Review: reviewers score, without seeing each other's scores"),
+        (SELECTION, "Selection: organisers see every review and decide"),
+        (CLOSED, "Closed: decisions made"),
+    ]
+    phase = models.CharField(max_length=10, choices=PHASES, default=CALL)
+
     class Meta:
         verbose_name = "call for papers"
         verbose_name_plural = "calls for papers"
@@ -156,6 +165,14 @@ class Submission(TimeStamped):
     #: Raised on every save of the content; a form carrying an older one is stale.
     version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    #: The programme's session, once the speakers confirmed.
+    session = models.OneToOneField(
+        "program.Session",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="submission",
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -263,8 +280,14 @@ class Message(TimeStamped):
     """An email hallway sends a speaker, kept after sending so the speaker and organisers can
     read what went out; a failed send keeps its error and is tried again."""
 
-    QUEUED, SENT, FAILED = "queued", "sent", "failed"
-    STATES = [(QUEUED, "Waiting to be sent"), (SENT, "Sent"), (FAILED, "Failed")]
+    OUTBOX, QUEUED, SENT, FAILED, DISCARDED = "outbox", "queued", "sent", "failed", "discarded"
+    STATES = [
+        (OUTBOX, "In the outbox, for an organiser to read and send"),
+        (QUEUED, "Being sent"),
+        (SENT, "Sent"),
+        (FAILED, "Failed, will be tried again"),
+        (DISCARDED, "Discarded"),
+    ]
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="cfp_messages")
     submission = models.ForeignKey(
@@ -280,7 +303,7 @@ class Message(TimeStamped):
     to = models.EmailField()
     subject = models.CharField(max_length=300)
     body = models.TextField()
-    state = models.CharField(max_length=8, choices=STATES, default=QUEUED, db_index=True)
+    state = models.CharField(max_length=10, choices=STATES, default=QUEUED, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
@@ -290,3 +313,130 @@ class Message(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+
+class ReviewerScope(models.Model):
+    """Limits one reviewer of an event to some tracks (no scope: every track)."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reviewer_scopes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    tracks = models.ManyToManyField(Track, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="reviewer_scope_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} reviews {self.event} (some tracks)"
+
+
+class ScoreCategory(models.Model):
+    """One thing reviewers score (relevance, clarity, speaker), with its weight."""
+
+    cfp = models.ForeignKey(CallForPapers, on_delete=models.CASCADE, related_name="categories")
+    name = models.CharField(max_length=80)
+    weight = models.PositiveSmallIntegerField(default=1)
+    max_score = models.PositiveSmallIntegerField(default=5)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name_plural = "score categories"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_score__gte=1), name="category_max"),
+            models.CheckConstraint(condition=models.Q(weight__gte=1), name="category_weight"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (×{self.weight}, 0–{self.max_score})"
+
+
+class Review(TimeStamped):
+    """One reviewer's scores of one submission.  ``score`` is their weighted mean on a 0–100
+    scale, stored so that dashboards aggregate it in SQL."""
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cfp_reviews"
+    )
+    score = models.FloatField()
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "reviewer"], name="review_once"),
+            models.CheckConstraint(
+                condition=models.Q(score__gte=0, score__lte=100), name="review_score_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.submission}: {self.score:.0f}"
+
+
+class ReviewScore(models.Model):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    category = models.ForeignKey(ScoreCategory, on_delete=models.CASCADE, related_name="+")
+    value = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["review", "category"], name="review_score_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}: {self.value}"
+
+
+class MailTemplate(TimeStamped):
+    """An event's own wording of one kind of email; placeholders in braces are checked when
+    it is saved (see ``services.PLACEHOLDERS``)."""
+
+    RECEIVED, INVITATION, ACCEPTANCE, REJECTION = (
+        "received",
+        "invitation",
+        "acceptance",
+        "rejection",
+    )
+    WAITLIST, REMINDER, OFFER, FREE = "waitlist", "reminder", "offer", "free"
+    KINDS = [
+        (RECEIVED, "Submission received"),
+        (INVITATION, "Co-speaker invitation"),
+        (ACCEPTANCE, "Acceptance"),
+        (REJECTION, "Rejection"),
+        (WAITLIST, "Waiting list"),
+        (REMINDER, "Confirmation reminder"),
+        (OFFER, "Offer to another event"),
+        (FREE, "Free message"),
+    ]
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="mail_templates")
+    kind = models.CharField(max_length=12, choices=KINDS)
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "kind"], name="mail_template_once")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.event})"
+
+
+class Offer(TimeStamped):
+    """A rejected submission offered to another event of the same umbrella."""
+
+    PENDING, ACCEPTED, REFUSED = "pending", "accepted", "refused"
+    STATES = [(PENDING, "Waiting for the speakers"), (ACCEPTED, "Accepted"), (REFUSED, "Refused")]
+
+    submission = models.ForeignKey(Submission, on_delete=models.CASCADE, related_name="offers")
+    from_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    to_event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=8, choices=STATES, default=PENDING)
+    offered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.submission} offered to {self.to_event}"

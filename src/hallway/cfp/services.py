@@ -22,8 +22,14 @@ from hallway.cfp.models import (
     Answer,
     CallForPapers,
     CoSpeakerInvitation,
+    MailTemplate,
     Message,
+    Offer,
     Question,
+    Review,
+    ReviewerScope,
+    ReviewScore,
+    ScoreCategory,
     SpeakerProfile,
     StateChange,
     Submission,
@@ -253,15 +259,7 @@ def submit_submission(submission: Submission, by) -> Submission:
         current.submitted_at = timezone.now()
         _transition(current, Submission.SUBMITTED, by, (Submission.DRAFT,))
         messages = [
-            _message(
-                current,
-                link.user,
-                f"We received “{current.title}”",
-                f"Hello {_name(link.user)},\n\nthank you: your submission “{current.title}” "
-                f"to {current.event} has arrived. You can change it until "
-                f"{local_time(deadline(current.event.cfp, current.session_type), current.event)}"
-                f":\n{_url(submission_url(current))}\n",
-            )
+            compose(MailTemplate.RECEIVED, current, link.user)
             for link in current.speaker_links.select_related("user")
         ]
     deliver(messages)
@@ -294,14 +292,15 @@ def invite_co_speaker(submission: Submission, email: str, by) -> CoSpeakerInvita
         invitation = CoSpeakerInvitation.objects.create(
             submission=current, email=email, invited_by=by
         )
-        message = _message(
+        message = compose(
+            MailTemplate.INVITATION,
             current,
             None,
-            f"{_name(by)} invites you to present “{current.title}”",
-            f"Hello,\n\n{_name(by)} would like you to present “{current.title}” together at "
-            f"{current.event}. To accept, follow this link and log in (or sign up) with "
-            f"your own account:\n{_url(reverse('cfp:invitation', args=[invitation.token]))}\n",
             to=email,
+            extra={
+                "inviter_name": _name(by),
+                "invitation_url": _url(reverse("cfp:invitation", args=[invitation.token])),
+            },
         )
     deliver([message])
     return invitation
@@ -345,14 +344,131 @@ def submission_url(submission: Submission) -> str:
     return reverse("cfp:submission", args=[submission.event.slug, submission.uuid])
 
 
-def _message(submission, user, subject, body, *, to: str | None = None) -> Message:
+#: Placeholders every template may use, and those only some kinds can fill.
+COMMON_PLACEHOLDERS = {"speaker_name", "session_title", "event_name", "submission_url"}
+PLACEHOLDERS = {
+    MailTemplate.RECEIVED: COMMON_PLACEHOLDERS | {"deadline"},
+    MailTemplate.INVITATION: COMMON_PLACEHOLDERS | {"inviter_name", "invitation_url"},
+    MailTemplate.ACCEPTANCE: COMMON_PLACEHOLDERS | {"confirm_url"},
+    MailTemplate.REJECTION: COMMON_PLACEHOLDERS,
+    MailTemplate.WAITLIST: COMMON_PLACEHOLDERS,
+    MailTemplate.REMINDER: COMMON_PLACEHOLDERS | {"confirm_url"},
+    MailTemplate.OFFER: COMMON_PLACEHOLDERS | {"target_event", "offer_url"},
+    MailTemplate.FREE: COMMON_PLACEHOLDERS,
+}
+DEFAULT_TEMPLATES = {
+    MailTemplate.RECEIVED: (
+        "We received “{session_title}”",
+        "Hello {speaker_name},\n\nthank you: your submission “{session_title}” to "
+        "{event_name} has arrived. You can change it until {deadline}:\n{submission_url}\n",
+    ),
+    MailTemplate.INVITATION: (
+        "{inviter_name} invites you to present “{session_title}”",
+        "Hello,\n\n{inviter_name} would like you to present “{session_title}” together at "
+        "{event_name}. To accept, follow this link and log in (or sign up) with your own "
+        "account:\n{invitation_url}\n",
+    ),
+    MailTemplate.ACCEPTANCE: (
+        "“{session_title}” is accepted at {event_name}",
+        "Hello {speaker_name},\n\ncongratulations: {event_name} accepted “{session_title}”. "
+        "Please confirm that you will present it (or decline) here:\n{confirm_url}\n",
+    ),
+    MailTemplate.REJECTION: (
+        "About “{session_title}” at {event_name}",
+        "Hello {speaker_name},\n\nthank you for submitting “{session_title}”. We received "
+        "many more proposals than we have room for, and could not accept yours this time.\n",
+    ),
+    MailTemplate.WAITLIST: (
+        "“{session_title}” is on the waiting list",
+        "Hello {speaker_name},\n\n“{session_title}” is on {event_name}'s waiting list: if a "
+        "place opens up, we will write again.\n{submission_url}\n",
+    ),
+    MailTemplate.REMINDER: (
+        "Please confirm “{session_title}”",
+        "Hello {speaker_name},\n\nwe have not heard from you yet: please confirm (or decline) "
+        "“{session_title}” at {event_name}:\n{confirm_url}\n",
+    ),
+    MailTemplate.OFFER: (
+        "“{session_title}” offered to {target_event}",
+        "Hello {speaker_name},\n\n{event_name} could not take “{session_title}”, but "
+        "{target_event} would like to consider it. Accept or refuse the offer here:\n"
+        "{offer_url}\n",
+    ),
+    MailTemplate.FREE: ("{event_name}", "Hello {speaker_name},\n\n"),
+}
+
+
+def check_placeholders(kind: str, text: str) -> None:
+    """Refuse a template text with an unknown placeholder or a stray brace, naming it."""
+    import string
+
+    try:
+        names = {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+    except ValueError as exc:
+        raise ValidationError(
+            f"A brace is not closed ({exc}); write {{{{ or }}}} for a literal brace."
+        ) from None
+    unknown = sorted(names - PLACEHOLDERS[kind])
+    if unknown:
+        raise ValidationError(
+            "Unknown placeholder(s): %(unknown)s. This email can use: %(known)s.",
+            params={
+                "unknown": ", ".join("{" + n + "}" for n in unknown),
+                "known": ", ".join("{" + n + "}" for n in sorted(PLACEHOLDERS[kind])),
+            },
+        )
+
+
+def save_template(event: Event, kind: str, subject: str, body: str) -> MailTemplate:
+    errors = {}
+    for field, text in (("subject", subject), ("body", body)):
+        try:
+            check_placeholders(kind, text)
+        except ValidationError as exc:
+            errors[field] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    template, _ = MailTemplate.objects.update_or_create(
+        event=event, kind=kind, defaults={"subject": subject, "body": body}
+    )
+    return template
+
+
+def template_text(event: Event, kind: str) -> tuple[str, str]:
+    own = MailTemplate.objects.filter(event=event, kind=kind).first()
+    return (own.subject, own.body) if own else DEFAULT_TEMPLATES[kind]
+
+
+def compose(
+    kind: str,
+    submission: Submission,
+    user,
+    *,
+    to: str | None = None,
+    extra: dict | None = None,
+    state: str = Message.QUEUED,
+) -> Message:
+    """A message of ``kind`` about ``submission`` to ``user`` (or the address ``to``), from the
+    event's template, saved (not sent)."""
+    event = submission.event
+    values = {
+        "speaker_name": _name(user) if user is not None else "",
+        "session_title": submission.title,
+        "event_name": event.name,
+        "submission_url": _url(submission_url(submission)),
+        "deadline": local_time(deadline(event.cfp, submission.session_type), event),
+        "confirm_url": _url(submission_url(submission)),
+        **(extra or {}),
+    }
+    subject, body = template_text(event, kind)
     return Message.objects.create(
-        event=submission.event,
+        event=event,
         submission=submission,
         user=user,
         to=to or user.email,
-        subject=subject,
-        body=body,
+        subject=subject.format_map(values).replace("\n", " ")[:300],
+        body=body.format_map(values),
+        state=state,
     )
 
 
@@ -385,6 +501,252 @@ def retry_failed(event: Event | None = None) -> int:
     messages = list(queryset)
     deliver(messages)
     return sum(m.state == Message.SENT for m in messages)
+
+
+# --- the outbox ------------------------------------------------------------------------------
+
+
+def edit_message(message: Message, *, subject: str, body: str) -> Message:
+    with transaction.atomic():
+        message = Message.objects.select_for_update().get(pk=message.pk)
+        if message.state != Message.OUTBOX:
+            raise ValidationError("Only a message still in the outbox can be edited.")
+        message.subject, message.body = subject, body
+        message.save(update_fields=["subject", "body", "updated_at"])
+    return message
+
+
+def discard_message(message: Message) -> Message:
+    updated = Message.objects.filter(pk=message.pk, state=Message.OUTBOX).update(
+        state=Message.DISCARDED, updated_at=timezone.now()
+    )
+    if not updated:
+        raise ValidationError("Only a message still in the outbox can be discarded.")
+    message.refresh_from_db()
+    return message
+
+
+def send_messages(messages) -> int:
+    """Release outbox (or failed) messages to be sent in the background; returns how many."""
+    from hallway.cfp.tasks import send_message
+
+    ids = list(
+        Message.objects.filter(
+            pk__in=[m.pk for m in messages], state__in=[Message.OUTBOX, Message.FAILED]
+        ).values_list("pk", flat=True)
+    )
+    Message.objects.filter(pk__in=ids).update(state=Message.QUEUED, updated_at=timezone.now())
+    for pk in ids:
+        transaction.on_commit(lambda pk=pk: send_message.enqueue(pk))
+    return len(ids)
+
+
+# --- review ----------------------------------------------------------------------------------
+
+
+def co_speaker_ids(user) -> set[int]:
+    """``user`` and everyone who presents a submission together with them."""
+    mine = SubmissionSpeaker.objects.filter(user=user).values("submission_id")
+    return {user.pk} | set(
+        SubmissionSpeaker.objects.filter(submission_id__in=mine).values_list("user_id", flat=True)
+    )
+
+
+def reviewable(event: Event, reviewer):
+    """The submissions of ``event`` that ``reviewer`` may score: submitted ones in their
+    tracks, never their own nor a co-speaker's."""
+    queryset = Submission.objects.filter(event=event, state=Submission.SUBMITTED).exclude(
+        speaker_links__user_id__in=co_speaker_ids(reviewer)
+    )
+    scope = ReviewerScope.objects.filter(event=event, user=reviewer).first()
+    if scope is not None:
+        queryset = queryset.filter(track__in=scope.tracks.all())
+    return queryset
+
+
+def set_phase(cfp: CallForPapers, phase: str) -> CallForPapers:
+    if phase not in dict(CallForPapers.PHASES):
+        raise ValidationError(f"{phase!r} is not a review phase.")
+    CallForPapers.objects.filter(pk=cfp.pk).update(phase=phase, updated_at=timezone.now())
+    cfp.phase = phase
+    return cfp
+
+
+def save_review(
+    submission: Submission, reviewer, scores: dict[ScoreCategory, int], comment: str = ""
+) -> Review:
+    """Record (or replace) ``reviewer``'s scores; the weighted mean is kept on 0–100."""
+    cfp = submission.event.cfp
+    if cfp.phase != CallForPapers.REVIEW:
+        raise ValidationError("Reviews can be given only during the review phase.")
+    if not reviewable(submission.event, reviewer).filter(pk=submission.pk).exists():
+        raise PermissionDenied("You cannot review this submission.")
+    categories = list(cfp.categories.all())
+    missing = [c.name for c in categories if c not in scores]
+    if missing:
+        raise ValidationError(f"Scores missing for: {', '.join(missing)}.")
+    for category, value in scores.items():
+        if category.cfp_id != cfp.pk or not 0 <= value <= category.max_score:
+            raise ValidationError(f"{category.name} is scored from 0 to {category.max_score}.")
+    total_weight = sum(c.weight for c in categories) or 1
+    score = 100 * sum(scores[c] / c.max_score * c.weight for c in categories) / total_weight
+    with transaction.atomic():
+        review, _ = Review.objects.update_or_create(
+            submission=submission,
+            reviewer=reviewer,
+            defaults={"score": round(score, 2), "comment": comment},
+        )
+        review.scores.all().delete()
+        ReviewScore.objects.bulk_create(
+            [ReviewScore(review=review, category=c, value=scores[c]) for c in categories]
+        )
+    return review
+
+
+# --- decisions and hand-off ------------------------------------------------------------------
+
+DECISIONS = {
+    Submission.ACCEPTED: MailTemplate.ACCEPTANCE,
+    Submission.REJECTED: MailTemplate.REJECTION,
+    Submission.WAITLISTED: MailTemplate.WAITLIST,
+}
+
+
+def decide(submission: Submission, to: str, by) -> Submission:
+    """Accept, reject or waitlist a submitted (or waitlisted) submission; the email to each
+    speaker waits in the outbox for an organiser to read and send."""
+    if to not in DECISIONS:
+        raise ValidationError(f"{to!r} is not a decision.")
+    with transaction.atomic():
+        current = _locked(submission)
+        _transition(current, to, by, (Submission.SUBMITTED, Submission.WAITLISTED))
+        for link in current.speaker_links.select_related("user"):
+            compose(DECISIONS[to], current, link.user, state=Message.OUTBOX)
+    return current
+
+
+def confirm(submission: Submission, by) -> Submission:
+    """The speakers confirm an accepted submission: it becomes a session of the programme,
+    schedulable, with its speakers as the umbrella's speaker profiles."""
+    from hallway.program.models import Session, SessionSpeaker, Speaker
+
+    with transaction.atomic():
+        current = _locked(submission)
+        _transition(current, Submission.CONFIRMED, by, (Submission.ACCEPTED,))
+        umbrella = current.event.umbrella
+        if current.session_id is None:
+            session = Session.objects.create(
+                event=current.event,
+                umbrella=umbrella,
+                state=Session.CONFIRMED,
+                title=current.title,
+                abstract=current.abstract,
+                description=current.description,
+                language=current.language,
+                duration=current.session_type.default_duration,
+                session_type=current.session_type,
+                track=current.track,
+                required_features=list(current.session_type.required_features),
+            )
+            current.session = session
+            current.save(update_fields=["session", "updated_at"])
+        else:
+            session = current.session
+            session.state = Session.CONFIRMED
+            session.save(update_fields=["state", "updated_at"])
+        for position, link in enumerate(current.speaker_links.select_related("user")):
+            speaker = Speaker.objects.filter(event=umbrella, user=link.user).first()
+            if speaker is None:
+                profile = SpeakerProfile.objects.filter(user=link.user).first()
+                speaker = Speaker.objects.create(
+                    event=umbrella,
+                    user=link.user,
+                    name=profile.name if profile else _name(link.user),
+                    email=link.user.email,
+                    bio=profile.bio if profile else "",
+                    links=[{"title": u, "url": u} for u in (profile.links if profile else [])],
+                )
+            SessionSpeaker.objects.get_or_create(
+                session=session, speaker=speaker, defaults={"position": position}
+            )
+    return current
+
+
+def decline(submission: Submission, by) -> Submission:
+    with transaction.atomic():
+        current = _locked(submission)
+        _transition(current, Submission.DECLINED, by, (Submission.ACCEPTED,))
+    return current
+
+
+def offer(submission: Submission, to_event: Event, by) -> Offer:
+    """Offer a rejected submission to another event of the same umbrella."""
+    with transaction.atomic():
+        current = _locked(submission)
+        if current.state != Submission.REJECTED:
+            raise ValidationError("Only a rejected submission can be offered to another event.")
+        if to_event.umbrella.pk != current.event.umbrella.pk or to_event.pk == current.event_id:
+            raise ValidationError("Offer it to another event of the same umbrella.")
+        if not CallForPapers.objects.filter(event=to_event).exists():
+            raise ValidationError(f"{to_event} has no call for papers.")
+        if current.offers.filter(state=Offer.PENDING).exists():
+            raise ValidationError("This submission already has an offer waiting for an answer.")
+        made = Offer.objects.create(
+            submission=current, from_event=current.event, to_event=to_event, offered_by=by
+        )
+        StateChange.objects.create(
+            submission=current,
+            actor=by,
+            from_state=current.state,
+            to_state=current.state,
+            note=f"Offered to {to_event}",
+        )
+        for link in current.speaker_links.select_related("user"):
+            compose(
+                MailTemplate.OFFER,
+                current,
+                link.user,
+                state=Message.OUTBOX,
+                extra={"target_event": to_event.name, "offer_url": _url(submission_url(current))},
+            )
+    return made
+
+
+def answer_offer(made: Offer, by, *, accept: bool) -> Submission:
+    """The speakers' answer; accepted, the submission moves (content, answers and history
+    kept) into the other event's review as submitted."""
+    with transaction.atomic():
+        made = Offer.objects.select_for_update().get(pk=made.pk)
+        if made.state != Offer.PENDING:
+            raise ValidationError("This offer has been answered already.")
+        current = _locked(made.submission)
+        made.state = Offer.ACCEPTED if accept else Offer.REFUSED
+        made.answered_at = timezone.now()
+        made.save(update_fields=["state", "answered_at", "updated_at"])
+        if not accept:
+            StateChange.objects.create(
+                submission=current,
+                actor=by,
+                from_state=current.state,
+                to_state=current.state,
+                note=f"Offer to {made.to_event} refused",
+            )
+            return current
+        current.event = made.to_event
+        if current.track_id and current.track.event_id not in (
+            made.to_event.pk,
+            made.to_event.umbrella.pk,
+        ):
+            current.track = None
+        current.save(update_fields=["event", "track", "updated_at"])
+        _transition(
+            current,
+            Submission.SUBMITTED,
+            by,
+            (Submission.REJECTED,),
+            note=f"Moved from {made.from_event} to {made.to_event}",
+        )
+    return current
 
 
 def require(user, perm: str, obj) -> None:

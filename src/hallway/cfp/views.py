@@ -3,6 +3,8 @@ render.  Everything works without JavaScript."""
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -132,8 +134,13 @@ def submission_page(request, event, uuid):
     )
     form = stale = None
     if editable:
+        # The form writes posted values onto its instance: give it its own copy.
         form = _form(
-            cfp, request, submission, data=request.POST or None, files=request.FILES or None
+            cfp,
+            request,
+            copy.copy(submission),
+            data=request.POST or None,
+            files=request.FILES or None,
         )
         if request.method == "POST" and form.is_valid():
             try:
@@ -152,13 +159,15 @@ def submission_page(request, event, uuid):
                 return redirect("cfp:submission", cfp.event.slug, submission.uuid)
             except services.StaleEdit as exc:
                 stale = exc
+                # Read what is saved before the form copies the posted values onto it.
+                saved_values = {f: getattr(exc.saved, f) for f in exc.changed}
                 # Keep everything the speaker typed; let the next save go through knowingly.
                 data = request.POST.copy()
                 data["version"] = exc.saved.version
                 form = _form(cfp, request, exc.saved, data=data, files=request.FILES or None)
                 form.is_valid()
                 for field in exc.changed:
-                    saved_value = getattr(exc.saved, field)
+                    saved_value = saved_values[field]
                     form.add_error(
                         field,
                         f"Changed by someone else meanwhile; saved now: “{saved_value or '—'}”. "
