@@ -7,6 +7,8 @@ from hallway.cfp.models import (
     CallForPapers,
     Message,
     Question,
+    ReviewerScope,
+    ScoreCategory,
     SessionTypeDeadline,
     StateChange,
     Submission,
@@ -19,6 +21,11 @@ class QuestionInline(admin.StackedInline):
     extra = 0
 
 
+class ScoreCategoryInline(admin.TabularInline):
+    model = ScoreCategory
+    extra = 0
+
+
 class DeadlineInline(admin.TabularInline):
     model = SessionTypeDeadline
     extra = 0
@@ -28,7 +35,7 @@ class DeadlineInline(admin.TabularInline):
 class CallForPapersAdmin(EventScopedAdmin):
     list_display = ["event", "opens_at", "closes_at", "anonymised_review"]
     filter_horizontal = ["session_types", "tracks"]
-    inlines = [DeadlineInline, QuestionInline]
+    inlines = [DeadlineInline, ScoreCategoryInline, QuestionInline]
 
 
 class StateChangeInline(admin.TabularInline):
@@ -56,3 +63,9 @@ class MessageAdmin(EventScopedAdmin):
     list_display = ["subject", "to", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["state", "event"]
     readonly_fields = ["state", "attempts", "error", "sent_at"]
+
+
+@admin.register(ReviewerScope)
+class ReviewerScopeAdmin(EventScopedAdmin):
+    list_display = ["user", "event"]
+    filter_horizontal = ["tracks"]

@@ -136,3 +136,73 @@ class ProfileForm(forms.ModelForm):
 
 class InviteForm(forms.Form):
     email = forms.EmailField(label="Co-speaker's email address")
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For the organisers and the other reviewers (after the review phase).",
+    )
+
+    def __init__(self, *args, categories, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.categories = list(categories)
+        for c in self.categories:
+            self.fields[f"c{c.pk}"] = forms.TypedChoiceField(
+                label=f"{c.name} (weight {c.weight})",
+                choices=[("", "—")] + [(str(v), str(v)) for v in range(c.max_score + 1)],
+                coerce=int,
+            )
+        self.order_fields([f"c{c.pk}" for c in self.categories] + ["comment"])
+
+    def scores(self) -> dict:
+        return {c: self.cleaned_data[f"c{c.pk}"] for c in self.categories}
+
+
+class CfpSettingsForm(forms.ModelForm):
+    class Meta:
+        from hallway.cfp.models import CallForPapers
+
+        model = CallForPapers
+        fields = [
+            "opens_at",
+            "closes_at",
+            "text",
+            "session_types",
+            "tracks",
+            "max_submissions_per_speaker",
+            "anonymised_review",
+            "phase",
+        ]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 8}),
+            "session_types": forms.CheckboxSelectMultiple,
+            "tracks": forms.CheckboxSelectMultiple,
+            "phase": forms.RadioSelect,
+        }
+        help_texts = {
+            "opens_at": "In the event's time zone: YYYY-MM-DD HH:MM.",
+            "closes_at": "In the event's time zone: YYYY-MM-DD HH:MM.",
+        }
+
+    def __init__(self, *args, session_types, tracks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session_types"].queryset = session_types
+        self.fields["tracks"].queryset = tracks
+
+    def clean(self):
+        data = super().clean()
+        if data.get("opens_at") and data.get("closes_at") and data["closes_at"] <= data["opens_at"]:
+            self.add_error("closes_at", "The call must close after it opens.")
+        return data
+
+
+class MailTemplateForm(forms.Form):
+    subject = forms.CharField(max_length=300)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class MessageForm(forms.Form):
+    subject = forms.CharField(max_length=300)
+    body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))

@@ -43,6 +43,8 @@ def is_event_organiser(user, obj) -> bool:
 
 @rules.predicate
 def is_reviewer_of_event(user, obj) -> bool:
+    """Reviewer of the object's event (a sub-event's reviewers are its own: an umbrella's
+    reviewers do not review the co-located events)."""
     event = _event_of(obj)
     if event is None or not user.is_authenticated or not user.is_active:
         return False
@@ -65,3 +67,23 @@ rules.add_perm("cfp.submit", is_signed_in)
 rules.add_perm("cfp.view_submission", is_speaker_of_submission | is_event_organiser)
 rules.add_perm("cfp.edit_submission", is_speaker_of_submission)
 rules.add_perm("cfp.manage_cfp", is_event_organiser)
+
+
+@rules.predicate
+def in_review_phase(user, obj) -> bool:
+    event = _event_of(obj)
+    cfp = getattr(event, "cfp", None) if event is not None else None
+    return cfp is not None and cfp.phase == "review"
+
+
+@rules.predicate
+def may_review_this(user, submission) -> bool:
+    """Submitted, in the reviewer's tracks, and neither theirs nor a co-speaker's."""
+    from hallway.cfp.services import reviewable
+
+    return reviewable(submission.event, user).filter(pk=submission.pk).exists()
+
+
+rules.add_perm("cfp.review", is_reviewer_of_event)
+rules.add_perm("cfp.review_submission", is_reviewer_of_event & in_review_phase & may_review_this)
+rules.add_perm("cfp.answer_decision", is_speaker_of_submission)

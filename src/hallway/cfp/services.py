@@ -576,7 +576,8 @@ def save_review(
     submission: Submission, reviewer, scores: dict[ScoreCategory, int], comment: str = ""
 ) -> Review:
     """Record (or replace) ``reviewer``'s scores; the weighted mean is kept on 0–100."""
-    cfp = submission.event.cfp
+    # Read afresh: the organisers may have switched the phase since the form was opened.
+    cfp = CallForPapers.objects.get(event_id=submission.event_id)
     if cfp.phase != CallForPapers.REVIEW:
         raise ValidationError("Reviews can be given only during the review phase.")
     if not reviewable(submission.event, reviewer).filter(pk=submission.pk).exists():

@@ -20,6 +20,7 @@ from hallway.cfp.models import (
     CallForPapers,
     CoSpeakerInvitation,
     Message,
+    Offer,
     SpeakerProfile,
     Submission,
 )
@@ -189,6 +190,7 @@ def submission_page(request, event, uuid):
             can_edit=can_edit,
             speakers=speakers,
             invitations=submission.invitations.filter(accepted_at__isnull=True),
+            offers=submission.offers.filter(state=Offer.PENDING).select_related("to_event"),
             invite_form=InviteForm(),
             history=submission.state_changes.select_related("actor"),
             abstract=render_markdown(submission.abstract),
@@ -308,3 +310,42 @@ def me(request):
             ).select_related("event"),
         },
     )
+
+
+@login_required
+@require_POST
+def answer_decision(request, event, uuid, answer):
+    """The speakers confirm or decline an accepted submission."""
+    cfp = _cfp(event)
+    submission = _submission(cfp, uuid)
+    services.require(request.user, "cfp.answer_decision", submission)
+    step = {"confirm": services.confirm, "decline": services.decline}[answer]
+    try:
+        step(submission, request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            "Confirmed: see you there!" if answer == "confirm" else "Declined. Thank you.",
+        )
+    return redirect("cfp:submission", cfp.event.slug, submission.uuid)
+
+
+@login_required
+@require_POST
+def answer_offer(request, event, uuid, pk):
+    cfp = _cfp(event)
+    submission = _submission(cfp, uuid)
+    services.require(request.user, "cfp.answer_decision", submission)
+    made = get_object_or_404(Offer, submission=submission, pk=pk)
+    accept = request.POST.get("answer") == "accept"
+    try:
+        moved = services.answer_offer(made, request.user, accept=accept)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("cfp:submission", cfp.event.slug, submission.uuid)
+    messages.success(
+        request, f"Accepted: it is now in {moved.event}'s review." if accept else "Refused."
+    )
+    return redirect("cfp:submission", moved.event.slug, moved.uuid)
