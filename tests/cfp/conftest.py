@@ -101,8 +101,10 @@ def kcd_track(kcd) -> Track:
     return Track.objects.get(event=kcd)
 
 
-def make_user(email_address: str, *, name: str | None = None, password: str = "s3cret-pass-99"):
-    """A user with a verified address (and a speaker profile when ``name`` is given)."""
+def make_user(email_address: str, *, name: str | None = None, password: str | None = None):
+    """A user with a verified address (and a speaker profile when ``name`` is given).  No
+    password unless one is given: hashing one takes most of a second, and tests that do not
+    log in through the form use ``force_login``."""
     from allauth.account.models import EmailAddress
     from django.contrib.auth import get_user_model
 
