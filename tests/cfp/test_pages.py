@@ -87,7 +87,7 @@ def test_a_required_question_left_empty_errs_next_to_it(client, open_cfp, talk, 
     response = client.post("/kcd-pasadena/cfp/submit/", data)
     assert response.status_code == 200
     assert response.context["form"].errors == {f"q{level.pk}": ["This field is required."]}
-    assert not Submission.objects.exists()
+    assert not Submission.objects.filter(event=open_cfp.event).exists()
 
 
 def test_a_session_type_of_another_event_is_refused(client, open_cfp, kcd_track):
@@ -122,7 +122,7 @@ def test_a_stale_save_keeps_my_text_and_shows_what_changed(client, open_cfp, tal
     ada = make_user("ada@example.net", name="Ada")
     client.force_login(ada)
     client.post("/kcd-pasadena/cfp/submit/", _form(open_cfp, talk, kcd_track, draft="1"))
-    submission = Submission.objects.get()
+    submission = Submission.objects.get(event=open_cfp.event)
     url = f"/kcd-pasadena/cfp/submissions/{submission.uuid}/"
     # Someone (a co-speaker, another tab) saves first.
     first = client.post(url, _form(open_cfp, talk, kcd_track, title="Etcd, revised", version=1))
