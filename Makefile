@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-postgres lint bench-solver bench-interop browser clean
+.PHONY: install demo test test-postgres lint bench-solver bench-interop bench-cfp browser clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: hallway needs Python 3.11"; exit 1; }
@@ -51,6 +51,9 @@ bench-solver: install
 
 bench-interop: install
 	$(BIN)/python benchmarks/interop.py
+
+bench-cfp: install
+	$(BIN)/python benchmarks/cfp.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -7,7 +7,7 @@ import dataclasses
 import statistics
 from collections import defaultdict
 
-from django.db.models import Avg, Count, OuterRef, Prefetch, Subquery
+from django.db.models import Avg, Count, OuterRef, Subquery
 
 from hallway.cfp.models import Review, Submission, SubmissionSpeaker
 from hallway.events.models import Event
@@ -54,14 +54,26 @@ def dashboard(
     mine = Review.objects.filter(submission=OuterRef("pk"), reviewer=user).values("score")[:1]
     rows = list(
         queryset.select_related("session_type", "track")
-        .annotate(n_reviews=Count("reviews"), mean=Avg("reviews__score"), mine=Subquery(mine))
-        .prefetch_related(
-            Prefetch(
-                "speaker_links",
-                queryset=SubmissionSpeaker.objects.select_related("user__speaker_profile"),
-            )
+        .only(
+            "uuid",
+            "title",
+            "state",
+            "submitted_at",
+            "event_id",
+            "session_type__name",
+            "track__name",
         )
+        .annotate(n_reviews=Count("reviews"), mean=Avg("reviews__score"), mine=Subquery(mine))
     )
+    # Plain values, not model instances: at thousands of rows, building objects costs more
+    # than the queries.
+    speakers: dict[int, list[str]] = defaultdict(list)
+    for submission_id, name, email in (
+        SubmissionSpeaker.objects.filter(submission__in=queryset.values("pk"))
+        .order_by("submission_id", "position", "id")
+        .values_list("submission_id", "user__speaker_profile__name", "user__email")
+    ):
+        speakers[submission_id].append(name or email)
     scores: dict[int, list[float]] = defaultdict(list)
     for submission_id, score in Review.objects.filter(
         submission__in=queryset.values("pk")
@@ -74,7 +86,7 @@ def dashboard(
             median=statistics.median(scores[s.pk]) if scores[s.pk] else None,
             reviews=s.n_reviews,
             mine=s.mine,
-            speakers=[_speaker_name(link.user) for link in s.speaker_links.all()],
+            speakers=speakers[s.pk],
         )
         for s in rows
     ]
@@ -90,8 +102,3 @@ def dashboard(
     absent = [r for r in result if key(r) is None]
     present.sort(key=key, reverse=descending)
     return present + absent  # unscored last, whichever the direction
-
-
-def _speaker_name(user) -> str:
-    profile = getattr(user, "speaker_profile", None)
-    return profile.name if profile else user.email

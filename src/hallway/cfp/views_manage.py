@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,8 @@ from hallway.cfp.models import MailTemplate, Message, Review, Submission
 from hallway.cfp.views import _cfp, _context, _submission
 from hallway.common.markdown import render_markdown
 from hallway.events.models import Event
+
+PAGE_SIZE = 200
 
 
 def _managed(request, event):
@@ -40,12 +43,20 @@ def dashboard(request, event):
     if params["sort"] not in selectors.SORTS:
         params["sort"] = "mean"
     rows = selectors.dashboard(cfp.event, request.user, **params)
+    # Sorted and counted over all of them; shown a page at a time (a page of 2,000 rows is
+    # slow to render and to read).
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "cfp/manage/dashboard.html",
         _context(
             cfp,
-            rows=rows,
+            rows=page.object_list,
+            page=page,
+            total=len(rows),
+            query=query.urlencode(),
             params=params,
             sorts=selectors.SORTS,
             tracks=services.offered_tracks(cfp),
