@@ -68,6 +68,7 @@ MATRIX = {
     "manage-settings": ("get", lambda w: [w.kcd.slug], ORGANISERS),
     "manage-submission": ("get", lambda w: [w.kcd.slug, w.submission.uuid], ORGANISERS),
     "offer": ("post", lambda w: [w.kcd.slug, w.rejected.uuid], ORGANISERS),
+    "write": ("post", lambda w: [w.kcd.slug, w.submission.uuid], ORGANISERS),
     "outbox": ("get", lambda w: [w.kcd.slug], ORGANISERS),
     "message": ("get", lambda w: [w.kcd.slug, w.message.pk], ORGANISERS),
     "templates": ("get", lambda w: [w.kcd.slug], ORGANISERS),
@@ -175,6 +176,7 @@ FOREIGN = [
     ("confirm", "speaker"),
     ("decline", "speaker"),
     ("offer", "umbrella organiser"),
+    ("write", "event organiser"),
 ]
 
 

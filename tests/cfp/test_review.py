@@ -231,3 +231,16 @@ def test_dashboard_means_medians_and_own_score(open_cfp, categories, submitted, 
     assert (row.reviews, row.mean, row.median, row.mine) == (3, pytest.approx(175 / 3), 75, 100)
     assert row.speakers == ["Ada", "Bo"]
     assert selectors.dashboard(open_cfp.event, reviewer, state="accepted") == []
+
+
+def test_reminders_only_for_accepted_and_free_messages_wait_in_the_outbox(open_cfp, submitted):
+    organiser = give_role(make_user("org@example.net"), open_cfp.event)
+    with pytest.raises(ValidationError, match="only accepted"):
+        services.write_to_speakers(submitted, "reminder")
+    free = services.write_to_speakers(submitted)
+    assert {m.state for m in free} == {Message.OUTBOX} and len(free) == 2
+    services.decide(submitted, Submission.ACCEPTED, organiser)
+    submitted.refresh_from_db()
+    [to_ada, _] = sorted(services.write_to_speakers(submitted, "reminder"), key=lambda m: m.to)
+    assert to_ada.subject == "Please confirm “Operators we regret”"
+    assert "Hello Ada" in to_ada.body

@@ -626,6 +626,23 @@ def decide(submission: Submission, to: str, by) -> Submission:
     return current
 
 
+def write_to_speakers(submission: Submission, kind: str = MailTemplate.FREE) -> list[Message]:
+    """A free message or a confirmation reminder to each speaker, left in the outbox for an
+    organiser to finish and send."""
+    if kind == MailTemplate.REMINDER and submission.state != Submission.ACCEPTED:
+        raise ValidationError(
+            f"“{submission.title}” is {submission.get_state_display().lower()}: only accepted "
+            "submissions wait for a confirmation."
+        )
+    if kind not in (MailTemplate.FREE, MailTemplate.REMINDER):
+        raise ValidationError(f"{kind!r} is written by hallway itself.")
+    with transaction.atomic():
+        return [
+            compose(kind, submission, link.user, state=Message.OUTBOX)
+            for link in submission.speaker_links.select_related("user")
+        ]
+
+
 def confirm(submission: Submission, by) -> Submission:
     """The speakers confirm an accepted submission: it becomes a session of the programme,
     schedulable, with its speakers as the umbrella's speaker profiles."""

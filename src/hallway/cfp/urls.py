@@ -31,6 +31,7 @@ event_urlpatterns = [
         name="manage-submission",
     ),
     path(f"{M}/submissions/<uuid:uuid>/offer/", views_manage.offer, name="offer"),
+    path(f"{M}/submissions/<uuid:uuid>/write/", views_manage.write, name="write"),
     path(f"{M}/outbox/", views_manage.outbox, name="outbox"),
     path(f"{M}/outbox/<int:pk>/", views_manage.message_detail, name="message"),
     path(f"{M}/emails/", views_manage.templates, name="templates"),

@@ -297,7 +297,9 @@ def me(request):
         .select_related("event", "session_type")
         .order_by("event__name", "-created_at")
     )
-    sent = Message.objects.filter(Q(user=request.user) | Q(to__iexact=request.user.email))
+    sent = Message.objects.filter(
+        Q(user=request.user) | Q(to__iexact=request.user.email), state=Message.SENT
+    )
     return render(
         request,
         "cfp/me.html",

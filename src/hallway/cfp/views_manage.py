@@ -77,6 +77,8 @@ def dashboard(request, event):
 def bulk_decide(request, event):
     cfp = _managed(request, event)
     decision = request.POST.get("decision", "")
+    if decision == "remind":
+        return _remind(request, cfp)
     if decision not in services.DECISIONS:
         messages.error(request, "Choose accept, waitlist or reject.")
         return redirect("cfp:manage", cfp.event.slug)
@@ -99,6 +101,32 @@ def bulk_decide(request, event):
     if not done and not refused:
         messages.error(request, "Tick the submissions to decide on first.")
     return redirect(request.POST.get("back") or f"/{cfp.event.slug}/cfp/manage/")
+
+
+def _remind(request, cfp):
+    chosen = Submission.objects.filter(event=cfp.event, uuid__in=request.POST.getlist("submission"))
+    n = 0
+    for submission in chosen:
+        try:
+            n += len(services.write_to_speakers(submission, MailTemplate.REMINDER))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    if n:
+        messages.success(request, f"{n} reminder(s) wait in the outbox.")
+    return redirect(request.POST.get("back") or f"/{cfp.event.slug}/cfp/manage/")
+
+
+@login_required
+@require_POST
+def write(request, event, uuid):
+    """Start a free message to the submission's speakers, finished in the outbox."""
+    cfp = _managed(request, event)
+    submission = _submission(cfp, uuid)
+    written = services.write_to_speakers(submission)
+    if len(written) == 1:
+        return redirect("cfp:message", cfp.event.slug, written[0].pk)
+    messages.success(request, f"{len(written)} messages to finish and send in the outbox.")
+    return redirect("cfp:outbox", cfp.event.slug)
 
 
 @login_required

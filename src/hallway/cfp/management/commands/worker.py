@@ -16,8 +16,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--max-tasks", type=int, default=None)
         parser.add_argument("--interval", type=float, default=1)
+        parser.add_argument(
+            "--batch", action="store_true", help="Send what is queued, then exit (for cron)."
+        )
 
-    def handle(self, *args, max_tasks=None, interval=1, **options):
+    def handle(self, *args, max_tasks=None, interval=1, batch=False, **options):
         from hallway.cfp.models import Message
         from hallway.cfp.services import send_messages
 
@@ -28,7 +31,7 @@ class Command(BaseCommand):
         failed = list(Message.objects.filter(state=Message.FAILED))
         if failed:
             self.stdout.write(f"Trying {send_messages(failed)} failed message(s) again.")
-        kwargs = {"interval": interval, "reload": False}
+        kwargs = {"interval": interval, "reload": False, "batch": batch, "startup_delay": False}
         if max_tasks:
             kwargs["max_tasks"] = max_tasks
-        call_command("db_worker", **kwargs)
+        call_command("db_worker", verbosity=options.get("verbosity", 1), **kwargs)
