@@ -190,3 +190,23 @@ def test_settings_page_takes_times_in_the_event_time_zone(client, open_cfp):
     open_cfp.refresh_from_db()
     assert open_cfp.closes_at.isoformat() == "2099-02-12T07:59:00+00:00"
     assert open_cfp.phase == "review"
+
+
+def test_questions_page_adds_checks_and_asks_a_question(client, open_cfp):
+    organiser = give_role(make_user("org@example.net"), open_cfp.event)
+    client.force_login(organiser)
+    data = {"text": "T-shirt size", "help_text": "", "kind": "choice", "target": "speaker",
+            "required": "on", "position": "5", "choices_text": "M"}  # fmt: skip
+    response = client.post("/kcd-pasadena/cfp/manage/questions/", data)
+    assert response.context["form"].errors == {
+        "choices_text": ["A choice question needs at least two options."]
+    }
+    data["choices_text"] = "S\nM\nL"
+    response = client.post("/kcd-pasadena/cfp/manage/questions/", data)
+    assert response.status_code == 302
+    question = open_cfp.questions.get(text="T-shirt size")
+    assert question.choices == ["S", "M", "L"] and question.required
+    speaker = make_user("ada@example.net", name="Ada")
+    client.force_login(speaker)
+    form = client.get("/kcd-pasadena/cfp/submit/").content.decode()
+    assert "T-shirt size (about you)" in form

@@ -69,6 +69,8 @@ MATRIX = {
     "manage-submission": ("get", lambda w: [w.kcd.slug, w.submission.uuid], ORGANISERS),
     "offer": ("post", lambda w: [w.kcd.slug, w.rejected.uuid], ORGANISERS),
     "write": ("post", lambda w: [w.kcd.slug, w.submission.uuid], ORGANISERS),
+    "questions": ("get", lambda w: [w.kcd.slug], ORGANISERS),
+    "question": ("get", lambda w: [w.kcd.slug, w.kcd.cfp.questions.first().pk], ORGANISERS),
     "outbox": ("get", lambda w: [w.kcd.slug], ORGANISERS),
     "message": ("get", lambda w: [w.kcd.slug, w.message.pk], ORGANISERS),
     "templates": ("get", lambda w: [w.kcd.slug], ORGANISERS),
@@ -190,6 +192,16 @@ def test_another_events_submission_is_not_found_through_this_event(client, world
     method = MATRIX[name][0]
     url = reverse(f"cfp:{name}", args=[world.kcd.slug, world.foreign.uuid])
     assert getattr(client, method)(url).status_code == 404
+
+
+def test_another_events_question_is_not_found_through_this_event(client, world):
+    from django.urls import reverse
+
+    from hallway.cfp.models import Question
+
+    foreign = Question.objects.create(cfp=world.devops.cfp, text="Elsewhere?")
+    client.force_login(world.users["umbrella organiser"])
+    assert client.get(reverse("cfp:question", args=[world.kcd.slug, foreign.pk])).status_code == 404
 
 
 def test_another_events_message_is_not_found_through_this_event(client, world):

@@ -206,3 +206,36 @@ class MailTemplateForm(forms.Form):
 class MessageForm(forms.Form):
     subject = forms.CharField(max_length=300)
     body = forms.CharField(widget=forms.Textarea(attrs={"rows": 10}))
+
+
+class QuestionForm(forms.ModelForm):
+    choices_text = forms.CharField(
+        label="Options",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For single and multiple choice: one option per line.",
+    )
+
+    class Meta:
+        model = Question
+        fields = ["text", "help_text", "kind", "target", "required", "position"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["choices_text"].initial = "\n".join(self.instance.choices)
+
+    def clean(self):
+        data = super().clean()
+        options = [line.strip() for line in data.get("choices_text", "").splitlines()]
+        options = [o for o in options if o]
+        kind = data.get("kind")
+        if kind in (Question.CHOICE, Question.MULTIPLE):
+            if len(options) < 2:
+                self.add_error("choices_text", "A choice question needs at least two options.")
+            elif len(set(options)) != len(options):
+                self.add_error("choices_text", "Each option must differ from the others.")
+        elif options:
+            self.add_error("choices_text", "Only choice questions have options.")
+        data["choices"] = options
+        return data

@@ -32,6 +32,8 @@ event_urlpatterns = [
     ),
     path(f"{M}/submissions/<uuid:uuid>/offer/", views_manage.offer, name="offer"),
     path(f"{M}/submissions/<uuid:uuid>/write/", views_manage.write, name="write"),
+    path(f"{M}/questions/", views_manage.questions, name="questions"),
+    path(f"{M}/questions/<int:pk>/", views_manage.questions, name="question"),
     path(f"{M}/outbox/", views_manage.outbox, name="outbox"),
     path(f"{M}/outbox/<int:pk>/", views_manage.message_detail, name="message"),
     path(f"{M}/emails/", views_manage.templates, name="templates"),

@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from hallway.cfp import selectors, services
-from hallway.cfp.forms import CfpSettingsForm, MailTemplateForm, MessageForm
-from hallway.cfp.models import MailTemplate, Message, Review, Submission
+from hallway.cfp.forms import CfpSettingsForm, MailTemplateForm, MessageForm, QuestionForm
+from hallway.cfp.models import MailTemplate, Message, Question, Review, Submission
 from hallway.cfp.views import _cfp, _context, _submission
 from hallway.common.markdown import render_markdown
 from hallway.events.models import Event
@@ -287,4 +287,32 @@ def template_edit(request, event, kind):
             label=dict(MailTemplate.KINDS)[kind],
             placeholders=sorted(services.PLACEHOLDERS[kind]),
         ),
+    )
+
+
+@login_required
+def questions(request, event, pk=None):
+    """The event's own questions: the list, and a form to add one (or change the one
+    ``pk`` names)."""
+    cfp = _managed(request, event)
+    instance = get_object_or_404(Question, cfp=cfp, pk=pk) if pk else None
+    if request.method == "POST" and instance is not None and "delete" in request.POST:
+        if instance.answers.exists():
+            messages.error(request, "This question has answers already; it cannot be deleted.")
+        else:
+            instance.delete()
+            messages.success(request, "Question deleted.")
+        return redirect("cfp:questions", cfp.event.slug)
+    form = QuestionForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        question = form.save(commit=False)
+        question.cfp = cfp
+        question.choices = form.cleaned_data["choices"]
+        question.save()
+        messages.success(request, f"Question “{question.text}” saved.")
+        return redirect("cfp:questions", cfp.event.slug)
+    return render(
+        request,
+        "cfp/manage/questions.html",
+        _context(cfp, form=form, question=instance, questions=cfp.questions.all()),
     )
