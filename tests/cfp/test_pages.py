@@ -63,12 +63,15 @@ def _form(cfp, talk, track, **extra):
     }
 
 
-def test_submit_through_the_form_then_see_it_on_my_page(client, open_cfp, talk, kcd_track, smtp):
+def test_submit_through_the_form_then_see_it_on_my_page(
+    client, open_cfp, talk, kcd_track, smtp, django_capture_on_commit_callbacks
+):
     ada = make_user("ada@example.net", name="Ada")
     client.force_login(ada)
-    response = client.post(
-        "/kcd-pasadena/cfp/submit/", _form(open_cfp, talk, kcd_track, submit="1")
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/kcd-pasadena/cfp/submit/", _form(open_cfp, talk, kcd_track, submit="1")
+        )
     submission = Submission.objects.get(title="Etcd at the edge")
     assert response.status_code == 302
     assert response["Location"] == f"/kcd-pasadena/cfp/submissions/{submission.uuid}/"

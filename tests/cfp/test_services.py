@@ -37,13 +37,17 @@ def log(submission) -> list[tuple[str, str, str]]:
     ]
 
 
-def test_draft_then_submit_is_logged_and_mails_every_speaker(open_cfp, talk, kcd_track, smtp):
+def test_draft_then_submit_is_logged_and_mails_every_speaker(
+    open_cfp, talk, kcd_track, smtp, django_capture_on_commit_callbacks
+):
     ada = make_user("ada@example.net", name="Ada")
     submission = services.create_submission(open_cfp.event, ada, content(talk, kcd_track))
     assert submission.state == Submission.DRAFT
     assert smtp.messages == []
 
-    services.submit_submission(submission, ada)
+    # Mail leaves after the step's transaction commits (here: when the block ends).
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_submission(submission, ada)
     submission.refresh_from_db()
     assert submission.state == Submission.SUBMITTED
     assert submission.submitted_at is not None
@@ -138,10 +142,13 @@ def test_withdraw_is_logged_and_final(open_cfp, talk, kcd_track):
         services.update_submission(submission, ada, content(talk, kcd_track), submission.version)
 
 
-def test_co_speaker_invitation_by_mail_accepted_with_own_account(open_cfp, talk, kcd_track, smtp):
+def test_co_speaker_invitation_by_mail_accepted_with_own_account(
+    open_cfp, talk, kcd_track, smtp, django_capture_on_commit_callbacks
+):
     ada = make_user("ada@example.net", name="Ada")
     submission = services.create_submission(open_cfp.event, ada, content(talk, kcd_track))
-    invitation = services.invite_co_speaker(submission, "Bo@Example.net", ada)
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation = services.invite_co_speaker(submission, "Bo@Example.net", ada)
     assert invitation.email == "bo@example.net"
     assert invitation.token in smtp.link("bo@example.net", "/accounts/invitations/")
     with pytest.raises(ValidationError, match="already been invited"):
@@ -168,14 +175,17 @@ def test_answers_are_kept_per_submission_and_per_speaker(open_cfp, talk, kcd_tra
     assert travel.answers.get(user=ada, submission=None).value == "yes"
 
 
-def test_a_failed_send_is_kept_with_its_error_and_retried(open_cfp, talk, kcd_track, settings):
+def test_a_failed_send_is_kept_with_its_error_and_retried(
+    open_cfp, talk, kcd_track, settings, django_capture_on_commit_callbacks
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 9  # nothing listens there
     settings.EMAIL_TIMEOUT = 2
     ada = make_user("ada@example.net", name="Ada")
-    submission = services.create_submission(
-        open_cfp.event, ada, content(talk, kcd_track), submit=True
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        submission = services.create_submission(
+            open_cfp.event, ada, content(talk, kcd_track), submit=True
+        )
     submission.refresh_from_db()
     assert submission.state == Submission.SUBMITTED  # the step stands
     message = Message.objects.get(submission=submission)

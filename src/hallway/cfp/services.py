@@ -2,8 +2,8 @@
 
 Each state transition is one function running in one transaction and writing one
 ``StateChange`` row (who, when, from, to).  Mail is written to ``Message`` inside that
-transaction and handed to the email backend after it commits, so a failed send never undoes
-the step and is kept (with its error) to be tried again.
+transaction and handed to the background task (``tasks.send_message``) after it commits, so a
+failed send never undoes the step and is kept (with its error) to be tried again.
 """
 
 from __future__ import annotations
@@ -262,7 +262,7 @@ def submit_submission(submission: Submission, by) -> Submission:
             compose(MailTemplate.RECEIVED, current, link.user)
             for link in current.speaker_links.select_related("user")
         ]
-    deliver(messages)
+        send_later(messages)
     return current
 
 
@@ -302,7 +302,7 @@ def invite_co_speaker(submission: Submission, email: str, by) -> CoSpeakerInvita
                 "invitation_url": _url(reverse("cfp:invitation", args=[invitation.token])),
             },
         )
-    deliver([message])
+        send_later([message])
     return invitation
 
 
@@ -472,6 +472,15 @@ def compose(
     )
 
 
+def send_later(messages: list[Message]) -> None:
+    """Hand queued messages to the background task once the transaction that wrote them has
+    committed (at once with the immediate backend; ``hallway worker`` with the database)."""
+    from hallway.cfp.tasks import send_message
+
+    for message in messages:
+        transaction.on_commit(lambda pk=message.pk: send_message.enqueue(pk))
+
+
 def deliver(messages: list[Message]) -> None:
     """Send each message through Django's email backend; a failure is recorded on the
     message (and left to be tried again), never raised to the speaker."""
@@ -528,16 +537,13 @@ def discard_message(message: Message) -> Message:
 
 def send_messages(messages) -> int:
     """Release outbox (or failed) messages to be sent in the background; returns how many."""
-    from hallway.cfp.tasks import send_message
-
     ids = list(
         Message.objects.filter(
             pk__in=[m.pk for m in messages], state__in=[Message.OUTBOX, Message.FAILED]
         ).values_list("pk", flat=True)
     )
     Message.objects.filter(pk__in=ids).update(state=Message.QUEUED, updated_at=timezone.now())
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: send_message.enqueue(pk))
+    send_later(list(Message.objects.filter(pk__in=ids)))
     return len(ids)
 
 
