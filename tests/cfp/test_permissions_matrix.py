@@ -77,6 +77,7 @@ MATRIX = {
     "template": ("get", lambda w: [w.kcd.slug, "acceptance"], ORGANISERS),
     "me": ("get", lambda w: [], SIGNED_IN),
     "profile": ("get", lambda w: [], SIGNED_IN),
+    "photo": ("get", lambda w: [w.photo_name], EVERYONE),
     "invitation": ("get", lambda w: [w.invitation.token], SIGNED_IN),
 }
 
@@ -139,9 +140,16 @@ class World:
 
 
 @pytest.fixture
-def world(demo, settings):
+def world(demo, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    return World()
+    settings.MEDIA_ROOT = tmp_path
+    made = World()
+    profile = made.users["speaker"].speaker_profile
+    profile.photo.save("photo-token.jpg", ContentFile(b"\xff\xd8 not checked here"))
+    made.photo_name = "photo-token.jpg"
+    return made
 
 
 def outcome(response) -> str:

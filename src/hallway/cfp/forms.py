@@ -99,7 +99,51 @@ class SubmissionForm(forms.ModelForm):
         return {q: self.cleaned_data.get(f"q{q.pk}") for q in self.questions}
 
 
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+MAX_PHOTO_PIXELS = 40_000_000
+PHOTO_SIDE = 800
+
+
+def reencode_photo(upload):
+    """The uploaded picture as a fresh JPEG of at most 800 px a side, or a ValidationError
+    saying what is wrong.  Re-encoding drops metadata (location!) and anything that is not
+    the picture; the pixel limit stops decompression bombs."""
+    import io
+    import secrets
+
+    from django.core.files.base import ContentFile
+    from PIL import Image, UnidentifiedImageError
+
+    if upload.size > MAX_PHOTO_BYTES:
+        raise forms.ValidationError("The photo is larger than 5 MB.")
+    try:
+        with Image.open(upload) as probe:
+            kind = probe.format
+            width, height = probe.size
+            probe.verify()
+        if kind not in {"JPEG", "PNG", "WEBP"}:
+            raise forms.ValidationError(f"A {kind} image cannot be used: send JPEG, PNG or WebP.")
+        if width * height > MAX_PHOTO_PIXELS:
+            raise forms.ValidationError("The photo has too many pixels (at most 40 megapixels).")
+        upload.seek(0)
+        with Image.open(upload) as image:
+            image.load()
+            image = image.convert("RGB")
+            image.thumbnail((PHOTO_SIDE, PHOTO_SIDE))
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=85, optimize=True)
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError):
+        raise forms.ValidationError("This file is not a picture hallway can read.") from None
+    return ContentFile(out.getvalue(), name=f"{secrets.token_urlsafe(16)}.jpg")
+
+
 class ProfileForm(forms.ModelForm):
+    photo_upload = forms.FileField(
+        label="Photo",
+        required=False,
+        help_text="Optional. JPEG, PNG or WebP up to 5 MB; shown at most 800 px wide.",
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"}),
+    )
     links_text = forms.CharField(
         label="Links",
         required=False,
@@ -117,6 +161,10 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["links_text"].initial = "\n".join(self.instance.links)
+
+    def clean_photo_upload(self):
+        upload = self.cleaned_data.get("photo_upload")
+        return reencode_photo(upload) if upload else None
 
     def clean_links_text(self) -> list[str]:
         links = [line.strip() for line in self.cleaned_data["links_text"].splitlines()]

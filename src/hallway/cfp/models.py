@@ -121,6 +121,8 @@ class SpeakerProfile(TimeStamped):
     pronouns = models.CharField(max_length=40, blank=True)
     bio = models.TextField(blank=True, help_text="Markdown.")
     links = models.JSONField(default=list, blank=True, help_text="A list of http(s) URLs.")
+    #: Re-encoded by hallway (JPEG, at most 800 px a side, no metadata) under a random name.
+    photo = models.FileField(upload_to="speakers/", blank=True)
 
     def __str__(self) -> str:
         return self.name

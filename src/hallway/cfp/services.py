@@ -155,11 +155,28 @@ def speaker_profile(user) -> SpeakerProfile | None:
     return SpeakerProfile.objects.filter(user=user).first()
 
 
-def save_profile(user, *, name: str, pronouns: str, bio: str, links: list[str]) -> SpeakerProfile:
+def save_profile(
+    user, *, name: str, pronouns: str, bio: str, links: list[str], photo=None
+) -> SpeakerProfile:
+    """Save a speaker's profile; ``photo`` (already re-encoded) replaces the old one."""
     profile, _ = SpeakerProfile.objects.update_or_create(
         user=user, defaults={"name": name, "pronouns": pronouns, "bio": bio, "links": links}
     )
+    if photo is not None:
+        old = profile.photo.name if profile.photo else ""
+        profile.photo.save(photo.name, photo, save=True)
+        if old:
+            profile.photo.storage.delete(old)
     return profile
+
+
+def photo_url(profile: SpeakerProfile | None, *, absolute: bool = True) -> str:
+    """Where the profile's photo is served ('' without one); absolute for the programme and
+    its exports, which are read elsewhere."""
+    if profile is None or not profile.photo:
+        return ""
+    path = reverse("cfp:photo", args=[profile.photo.name.rsplit("/", 1)[-1]])
+    return _url(path) if absolute else path
 
 
 # --- submitting ------------------------------------------------------------------------------
@@ -688,6 +705,7 @@ def confirm(submission: Submission, by) -> Submission:
                     name=profile.name if profile else _name(link.user),
                     email=link.user.email,
                     bio=profile.bio if profile else "",
+                    picture_url=photo_url(profile),
                     links=[{"title": u, "url": u} for u in (profile.links if profile else [])],
                 )
             SessionSpeaker.objects.get_or_create(

@@ -42,6 +42,7 @@ event_urlpatterns = [
 account_urlpatterns = [
     path("accounts/submissions/", views.me, name="me"),
     path("accounts/speaker-profile/", views.profile, name="profile"),
+    path("accounts/photos/<str:name>", views.photo, name="photo"),
     path("accounts/invitations/<str:token>/", views.invitation, name="invitation"),
 ]
 urlpatterns = account_urlpatterns + event_urlpatterns

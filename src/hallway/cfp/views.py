@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -270,7 +270,7 @@ def _profile_url() -> str:
 def profile(request):
     services.require(request.user, "cfp.submit", None)
     instance = SpeakerProfile.objects.filter(user=request.user).first()
-    form = ProfileForm(request.POST or None, instance=instance)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         services.save_profile(
             request.user,
@@ -278,13 +278,27 @@ def profile(request):
             pronouns=form.cleaned_data["pronouns"],
             bio=form.cleaned_data["bio"],
             links=form.cleaned_data["links_text"],
+            photo=form.cleaned_data.get("photo_upload"),
         )
         messages.success(request, "Profile saved.")
         target = request.GET.get("next", "")
         if target.startswith("/") and not target.startswith("//"):
             return redirect(target)
         return redirect("cfp:me")
-    return render(request, "cfp/profile.html", {"form": form})
+    return render(
+        request,
+        "cfp/profile.html",
+        {"form": form, "photo": services.photo_url(instance, absolute=False)},
+    )
+
+
+def photo(request, name):
+    """A speaker's photo.  Its name is random and unguessable; it is shown to whoever has the
+    address: the speaker, the organisers, and the programme once the session is confirmed."""
+    profile = get_object_or_404(SpeakerProfile, photo=f"speakers/{name}")
+    response = FileResponse(profile.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
 
 
 @login_required
