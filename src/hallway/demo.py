@@ -444,6 +444,11 @@ def _calls_for_papers(umbrella: Event, subs: dict[str, Event], types, tracks, rn
         EmailAddress.objects.update_or_create(
             user=user, email=user.email, defaults={"verified": True, "primary": True}
         )
+    # Logging in through /accounts/ needs a verified address: the demo organiser's is.
+    organiser = user_model.objects.get(username=ORGANISER_USERNAME)
+    EmailAddress.objects.update_or_create(
+        user=organiser, email=organiser.email, defaults={"verified": True, "primary": True}
+    )
     SpeakerProfile.objects.update_or_create(
         user=user_model.objects.get(username="speaker"),
         defaults={
