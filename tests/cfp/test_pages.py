@@ -148,3 +148,32 @@ def test_a_stale_save_keeps_my_text_and_shows_what_changed(client, open_cfp, tal
     submission.refresh_from_db()
     assert submission.abstract == "My longer abstract."
     assert Message.objects.count() == 0  # a draft is not announced
+
+
+def test_a_form_posted_after_the_deadline_keeps_the_text_and_names_the_deadline(
+    client, open_cfp, talk, kcd_track
+):
+    ada = make_user("ada@example.net", name="Ada")
+    client.force_login(ada)
+    client.post("/kcd-pasadena/cfp/submit/", _form(open_cfp, talk, kcd_track, draft="1"))
+    submission = Submission.objects.get(event=open_cfp.event)
+    url = f"/kcd-pasadena/cfp/submissions/{submission.uuid}/"
+    # The deadline passes while the speaker is still typing.
+    open_cfp.closes_at = dt.datetime(2026, 1, 15, 7, 59, tzinfo=dt.UTC)
+    open_cfp.opens_at = open_cfp.closes_at - dt.timedelta(days=30)
+    open_cfp.save()
+    late = _form(open_cfp, talk, kcd_track, abstract="Typed too late.", version=1, submit="1")
+    for target in (url, "/kcd-pasadena/cfp/submit/"):
+        response = client.post(target, late)
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert "Wed 14 Jan 2026, 23:59 PST" in page
+        assert "Typed too late." in page
+    submission.refresh_from_db()
+    assert (submission.state, submission.abstract) == ("draft", "Small clusters, *big* lessons.")
+    assert Submission.objects.filter(event=open_cfp.event).count() == 1
+    # Opened afresh, the page is read-only and says why.
+    page = client.get(url).content.decode()
+    assert 'name="abstract"' not in page and "can no longer be changed" in page
+    closed = client.get("/kcd-pasadena/cfp/submit/")
+    assert closed.status_code == 403 and "Wed 14 Jan 2026, 23:59 PST" in closed.content.decode()

@@ -97,8 +97,11 @@ def submit(request, event):
     if services.speaker_profile(request.user) is None:
         messages.info(request, "First, tell the organisers who you are.")
         return redirect(f"{_profile_url()}?next={request.path}")
-    if not services.is_open(cfp):
-        return render(request, "cfp/closed.html", _context(cfp), status=403)
+    if request.method != "POST" and not services.is_open(cfp):
+        # A form posted after the deadline is refused by the service instead, next to what
+        # the speaker typed, so that nothing they wrote is lost.
+        closes = services.local_time(services.latest_deadline(cfp), cfp.event)
+        return render(request, "cfp/closed.html", _context(cfp, closes=closes), status=403)
     form = _form(cfp, request, data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -128,10 +131,12 @@ def submission_page(request, event, uuid):
     submission = _submission(cfp, uuid)
     services.require(request.user, "cfp.view_submission", submission)
     can_edit = request.user.has_perm("cfp.edit_submission", submission)
+    # After the deadline the page is read-only; a form still posted then is refused by the
+    # service with the deadline, keeping the speaker's text on the page.
     editable = (
         can_edit
         and submission.state in Submission.EDITABLE
-        and services.is_open(cfp, submission.session_type)
+        and (request.method == "POST" or services.is_open(cfp, submission.session_type))
     )
     form = stale = None
     if editable:
