@@ -43,7 +43,7 @@ def dashboard(
     descending: bool = True,
 ) -> list[DashboardRow]:
     """Every non-draft submission of ``event`` with its weighted mean and median score, its
-    number of reviews and ``user``'s own score: four queries in all."""
+    number of reviews and ``user``'s own score: three queries in all."""
     queryset = Submission.objects.filter(event=event).exclude(state=Submission.DRAFT)
     if track:
         queryset = queryset.filter(track__slug=track)
