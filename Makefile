@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test test-postgres lint bench-solver bench-interop bench-web wrk browser clean
+.PHONY: install demo test test-postgres lint bench-solver bench-interop bench-web bench-cfp wrk browser clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found: hallway needs Python 3.11"; exit 1; }
@@ -67,6 +67,9 @@ wrk:
 # BENCH_WEB_ARGS='--db sqlite --duration 5' for a shorter run.
 bench-web: install wrk
 	$(BIN)/python benchmarks/web.py --markdown $(BENCH_WEB_ARGS)
+
+bench-cfp: install
+	$(BIN)/python benchmarks/cfp.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

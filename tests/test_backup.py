@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from hallway import interop
 from hallway.backup.services import (
     MODELS,
+    NOT_AN_EVENTS_DATA,
     backup_umbrella,
     delete_umbrella,
     read_backup,
@@ -29,8 +30,6 @@ from hallway.schedule.services import release_schedule, wip_schedule
 pytestmark = pytest.mark.django_db
 
 FORMATS = ["frab-xml", "frab-json", "ical", "csv"]
-# Tables of hallway's apps that belong to no umbrella (the login throttle's records).
-NOT_AN_EVENTS_DATA: set[str] = set()
 
 
 def every_export(slug: str) -> dict[tuple[str, str, str], bytes]:

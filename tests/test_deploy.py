@@ -43,6 +43,7 @@ def test_the_manifests_cover_an_operators_deployment():
     kinds = {(r["kind"], r["metadata"]["name"]) for r in resources()}
     assert {
         ("Deployment", "hallway-web"),
+        ("Deployment", "hallway-worker"),
         ("Job", "hallway-migrate"),
         ("Service", "hallway"),
         ("ConfigMap", "hallway"),

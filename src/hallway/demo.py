@@ -35,6 +35,12 @@ from hallway.schedule.services import release_schedule, wip_schedule
 DEMO_SLUG = "pose27"
 ORGANISER_USERNAME = "organiser"
 ORGANISER_PASSWORD = "hallway-demo"  # noqa: S105 - documented demo login, local only
+#: Call-for-papers logins (role, username = the part before @example.org); same password.
+CFP_LOGINS = [
+    ("speaker", "speaker"),
+    ("reviewer (DevOpsDays)", "reviewer"),
+    ("organiser of the KCD only", "kcd-organiser"),
+]
 TZ = zoneinfo.ZoneInfo("America/Los_Angeles")
 FIRST_DAY = dt.date(2027, 3, 4)  # a Thursday
 NAMESPACE = uuid.UUID("6f1d8a52-3c1e-4a8e-9a57-0d0c6a9b2f11")
@@ -203,10 +209,15 @@ def demo_logins() -> list[tuple[str, str, str]]:
     accept their documented password; empty in production mode, where they never do."""
     if settings.PRODUCTION:
         return []
-    user = get_user_model().objects.filter(username=ORGANISER_USERNAME).first()
-    if user is None or not user.check_password(ORGANISER_PASSWORD):
-        return []
-    return [("organiser", ORGANISER_USERNAME, ORGANISER_PASSWORD)]
+    logins = []
+    users = get_user_model().objects.in_bulk(
+        [ORGANISER_USERNAME, *(u for _, u in CFP_LOGINS)], field_name="username"
+    )
+    for role, username in [("organiser", ORGANISER_USERNAME), *CFP_LOGINS]:
+        user = users.get(username)
+        if user is not None and user.check_password(ORGANISER_PASSWORD):
+            logins.append((role, username, ORGANISER_PASSWORD))
+    return logins
 
 
 def stable_uuid(*parts: object) -> uuid.UUID:
@@ -228,9 +239,23 @@ def load_demo(*, reset: bool = False, attendees: int = 1200) -> DemoSummary:
             # Releases protect rooms and sessions protect their types: remove them first.
             Schedule.objects.filter(event=existing).delete()
             Session.objects.filter(umbrella=existing).delete()
+            _remove_cfp(existing)
             existing.delete()
         umbrella = _build(random.Random(2027), attendees)
     return _summary(umbrella, created=True)
+
+
+def _remove_cfp(umbrella: Event) -> None:
+    """Submissions protect their session types, and the generated speakers and reviewers
+    would clash with the new ones: remove both."""
+    from django.db.models import Q
+
+    from hallway.cfp.models import Submission
+
+    Submission.objects.filter(event_id__in=umbrella.family_ids()).delete()
+    get_user_model().objects.filter(
+        Q(username__startswith="dod-") | Q(username__startswith="emb-")
+    ).delete()
 
 
 def _summary(umbrella: Event, *, created: bool) -> DemoSummary:
@@ -339,7 +364,115 @@ def _build(rng: random.Random, n_attendees: int) -> Event:
     _exhibitors(umbrella, rng)
     _favourites(umbrella, sessions, rng, n_attendees)
     release_schedule(umbrella, "1.0", by=org_user, comment="First public programme.")
+    _calls_for_papers(umbrella, subs, types, tracks, rng)
     return umbrella
+
+
+def _calls_for_papers(umbrella: Event, subs: dict[str, Event], types, tracks, rng) -> None:
+    """The KCD's call for papers is open (until three weeks before the event); DevOpsDays'
+    and the embedded workshops' have closed.  Demo logins: a speaker, a DevOpsDays reviewer
+    and an organiser of the KCD alone."""
+    from allauth.account.models import EmailAddress
+
+    from hallway.cfp.models import CallForPapers, Question, SpeakerProfile
+
+    def local(day: dt.date, hhmm: str) -> dt.datetime:
+        h, m = map(int, hhmm.split(":"))
+        return dt.datetime.combine(day, dt.time(h, m), tzinfo=TZ)
+
+    kcd = CallForPapers.objects.create(
+        event=subs["kcd"],
+        opens_at=local(dt.date(2026, 10, 1), "00:00"),
+        closes_at=local(FIRST_DAY - dt.timedelta(days=21), "23:59"),
+        max_submissions_per_speaker=3,
+        anonymised_review=True,
+        text=(
+            "The Kubernetes Community Day wants **talks from people who run clusters**: "
+            "war stories, operators you wrote, upgrades that went wrong and what you learned. "
+            "First-time speakers are very welcome; we offer mentoring.\n\n"
+            "Review is anonymous: leave your name and employer out of the abstract."
+        ),
+    )
+    kcd.session_types.set([types["talk"], types["lightning"], types["workshop"]])
+    kcd.tracks.set(tracks["kcd"])
+    Question.objects.bulk_create(
+        [
+            Question(
+                cfp=kcd,
+                text="Have you given this talk before?",
+                kind=Question.BOOLEAN,
+                position=1,
+            ),
+            Question(
+                cfp=kcd,
+                text="Level of the audience",
+                kind=Question.CHOICE,
+                choices=["Beginner", "Intermediate", "Advanced"],
+                required=True,
+                position=2,
+            ),
+            Question(
+                cfp=kcd,
+                text="Do you need travel support?",
+                kind=Question.BOOLEAN,
+                target=Question.SPEAKER,
+                position=3,
+            ),
+        ]
+    )
+    for key, closes in [("dod", dt.date(2026, 11, 15)), ("emb", dt.date(2026, 10, 31))]:
+        cfp = CallForPapers.objects.create(
+            event=subs[key],
+            opens_at=local(dt.date(2026, 8, 1), "00:00"),
+            closes_at=local(closes, "23:59"),
+            text=f"The call for papers of {subs[key].name}.",
+        )
+        cfp.tracks.set(tracks[key])
+
+    from django.contrib.auth.hashers import make_password
+
+    user_model = get_user_model()
+    # One hash for the three demo logins: hashing is deliberately slow, and load-demo runs at
+    # the start of every test session.
+    password = make_password(None if settings.PRODUCTION else ORGANISER_PASSWORD)
+    for _, username in CFP_LOGINS:
+        user, _ = user_model.objects.get_or_create(
+            username=username, defaults={"email": f"{username}@example.org"}
+        )
+        user.password = password
+        user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=user.email, defaults={"verified": True, "primary": True}
+        )
+    # Logging in through /accounts/ needs a verified address: the demo organiser's is.
+    organiser = user_model.objects.get(username=ORGANISER_USERNAME)
+    EmailAddress.objects.update_or_create(
+        user=organiser, email=organiser.email, defaults={"verified": True, "primary": True}
+    )
+    SpeakerProfile.objects.update_or_create(
+        user=user_model.objects.get(username="speaker"),
+        defaults={
+            "name": "Sam Speaker",
+            "pronouns": "they/them",
+            "bio": "Runs clusters for a living; the demo's speaker account.",
+        },
+    )
+    _submissions_in_review(subs["dod"], types, tracks["dod"], rng)
+    _decided_submissions(subs["emb"], types, tracks["emb"], rng)
+    EventRole.objects.bulk_create(
+        [
+            EventRole(
+                event=subs["dod"],
+                user=user_model.objects.get(username="reviewer"),
+                role=EventRole.REVIEWER,
+            ),
+            EventRole(
+                event=subs["kcd"],
+                user=user_model.objects.get(username="kcd-organiser"),
+                role=EventRole.ORGANISER,
+            ),
+        ]
+    )
 
 
 def _organiser(umbrella: Event):
@@ -841,3 +974,164 @@ def _favourites(umbrella: Event, plans: list[_Plan], rng: random.Random, n: int)
         picks = {s.pk: s for s in rng.choices(sessions, weights=weights, k=rng.randint(3, 14))}
         favourites.extend(Favourite(attendee=attendee, session=s) for s in picks.values())
     Favourite.objects.bulk_create(favourites, batch_size=2000)
+
+
+def _demo_submissions(event: Event, types, track, rng, n: int, state: str, tag: str):
+    """``n`` submissions of ``event`` in ``state``, each by a generated speaker account (no
+    usable password), with their audit rows: a handful of bulk inserts."""
+    from django.contrib.auth.hashers import make_password
+
+    from hallway.cfp.models import SpeakerProfile, StateChange, Submission, SubmissionSpeaker
+
+    user_model = get_user_model()
+    unusable = make_password(None)
+    names = [f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}" for _ in range(n)]
+    users = user_model.objects.bulk_create(
+        [
+            user_model(
+                username=f"{tag}-speaker-{i}", email=f"{tag}-speaker-{i}@example.org",
+                password=unusable,
+            )
+            for i in range(n)
+        ]
+    )  # fmt: skip
+    SpeakerProfile.objects.bulk_create(
+        [SpeakerProfile(user=u, name=name) for u, name in zip(users, names, strict=True)]
+    )
+    shapes = [types["talk"], types["talk"], types["talk"], types["workshop"], types["lightning"]]
+    submitted_at = dt.datetime(2026, 10, 15, 12, 0, tzinfo=TZ)
+    submissions = Submission.objects.bulk_create(
+        [
+            Submission(
+                uuid=stable_uuid("submission", tag, i),
+                event=event,
+                state=state,
+                title=_title(rng, track.name),
+                abstract=" ".join(rng.sample(ABSTRACT_BITS, 3)),
+                description=" ".join(rng.sample(DESCRIPTION_BITS, 3)),
+                session_type=rng.choice(shapes),
+                track=track,
+                submitted_at=submitted_at + dt.timedelta(minutes=37 * i),
+            )
+            for i in range(n)
+        ]
+    )
+    SubmissionSpeaker.objects.bulk_create(
+        [SubmissionSpeaker(submission=s, user=u) for s, u in zip(submissions, users, strict=True)]
+    )
+    StateChange.objects.bulk_create(
+        [
+            StateChange(submission=s, actor=u, to_state="draft")
+            for s, u in zip(submissions, users, strict=True)
+        ]
+        + [
+            StateChange(submission=s, actor=u, from_state="draft", to_state="submitted")
+            for s, u in zip(submissions, users, strict=True)
+        ]
+    )
+    return submissions
+
+
+def _title(rng: random.Random, track_name: str) -> str:
+    topic = rng.choice(TOPICS.get(track_name) or TOPICS["DevOps"] + TOPICS["Embedded"])
+    shape = rng.choice(TITLE_SHAPES)
+    return shape.format(topic=topic, Topic=topic[0].upper() + topic[1:], n=rng.randint(2, 9))
+
+
+def _submissions_in_review(event: Event, types, tracks, rng) -> None:
+    """DevOpsDays: 300 submissions in the review phase, three to four reviews each from five
+    reviewers (the demo reviewer has some left to do)."""
+    from hallway.cfp.models import (
+        CallForPapers,
+        Review,
+        ReviewScore,
+        ScoreCategory,
+        Submission,
+    )
+
+    cfp = event.cfp
+    cfp.phase = CallForPapers.REVIEW
+    cfp.save(update_fields=["phase"])
+    categories = ScoreCategory.objects.bulk_create(
+        [
+            ScoreCategory(cfp=cfp, name="Relevance to DevOps", weight=3, position=1),
+            ScoreCategory(cfp=cfp, name="Clarity of the proposal", weight=2, position=2),
+            ScoreCategory(cfp=cfp, name="Novelty", weight=1, position=3),
+        ]
+    )
+    submissions = _demo_submissions(event, types, tracks[0], rng, 300, Submission.SUBMITTED, "dod")
+    user_model = get_user_model()
+    reviewers = [user_model.objects.get(username="reviewer")] + list(
+        user_model.objects.bulk_create(
+            [
+                user_model(username=f"dod-reviewer-{i}", email=f"dod-reviewer-{i}@example.org")
+                for i in range(4)
+            ]
+        )
+    )
+    EventRole.objects.bulk_create(
+        [EventRole(event=event, user=r, role=EventRole.REVIEWER) for r in reviewers[1:]]
+    )
+    reviews, values = [], []
+    total_weight = sum(c.weight for c in categories)
+    for i, submission in enumerate(submissions):
+        quality = rng.random()
+        # The demo reviewer has reviewed the first two thirds; the rest is their to-do list.
+        chosen = rng.sample(reviewers[1:], 3) + ([reviewers[0]] if i < 200 else [])
+        for reviewer in chosen:
+            scores = [
+                max(0, min(c.max_score, round(quality * c.max_score + rng.uniform(-1.5, 1.5))))
+                for c in categories
+            ]
+            weighted = sum(
+                v / c.max_score * c.weight for v, c in zip(scores, categories, strict=True)
+            )
+            reviews.append(
+                Review(
+                    submission=submission,
+                    reviewer=reviewer,
+                    score=round(100 * weighted / total_weight, 2),
+                    comment=rng.choice(["", "", "Solid.", "Needs a clearer outline."]),
+                )
+            )
+            values.append(scores)
+    reviews = Review.objects.bulk_create(reviews)
+    ReviewScore.objects.bulk_create(
+        [
+            ReviewScore(review=review, category=c, value=v)
+            for review, scores in zip(reviews, values, strict=True)
+            for c, v in zip(categories, scores, strict=True)
+        ]
+    )
+
+
+def _decided_submissions(event: Event, types, tracks, rng) -> None:
+    """The embedded workshops: decisions made (a third accepted, a few waitlisted), and the
+    demo speaker's own accepted workshop waiting for them to confirm."""
+    from hallway.cfp.models import CallForPapers, StateChange, Submission, SubmissionSpeaker
+
+    cfp = event.cfp
+    cfp.phase = CallForPapers.CLOSED
+    cfp.save(update_fields=["phase"])
+    submissions = _demo_submissions(event, types, tracks[0], rng, 40, Submission.SUBMITTED, "emb")
+    organiser = get_user_model().objects.get(username=ORGANISER_USERNAME)
+    decided = []
+    for i, submission in enumerate(submissions):
+        state = (
+            Submission.ACCEPTED
+            if i % 3 == 0
+            else Submission.WAITLISTED
+            if i % 7 == 1
+            else Submission.REJECTED
+        )
+        submission.state = state
+        decided.append(
+            StateChange(
+                submission=submission, actor=organiser, from_state="submitted", to_state=state
+            )
+        )
+    Submission.objects.bulk_update(submissions, ["state"])
+    StateChange.objects.bulk_create(decided)
+    # The demo speaker's workshop: the first accepted one becomes theirs too.
+    speaker = get_user_model().objects.get(username="speaker")
+    SubmissionSpeaker.objects.create(submission=submissions[0], user=speaker, position=1)

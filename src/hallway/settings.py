@@ -127,8 +127,14 @@ INSTALLED_APPS = [
     "hallway.attendees",
     "hallway.agenda",
     "hallway.interop",
+    "hallway.cfp",
     "hallway.backup",
     "hallway.server",
+    "rules.apps.AutodiscoverRulesConfig",
+    "allauth",
+    "allauth.account",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -141,6 +147,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -151,7 +158,11 @@ MIDDLEWARE = [
 AUTHENTICATION_BACKENDS = [
     # First, so that a locked-out account or address is refused before its password is tried.
     "hallway.common.auth.LoginThrottle",
+    # Object permissions (who reviews, organises or speaks for what): rules predicates.
+    "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Speakers and reviewers log in with their email address.
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 
 ROOT_URLCONF = "hallway.urls"
@@ -192,7 +203,69 @@ STORAGES = {
 # Tests render pages with DEBUG off; they must not need a collectstatic manifest.
 WHITENOISE_MANIFEST_STRICT = False
 
-LOGIN_URL = "admin:login"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "cfp:me"
+
+# Accounts (django-allauth): an email address and a password; the address is verified by a
+# link before the account can log in, and a password is reset by a link sent to it.
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_CONFIRM_EMAIL_ON_GET = False
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGOUT_REDIRECT_URL = "/"
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[hallway] "
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
+# allauth throttles logins itself too; django-axes already does (per username and address),
+# so one lockout policy applies, the one documented above.
+ACCOUNT_RATE_LIMITS = {"login_failed": False}
+
+
+def _email_settings(url: str) -> dict:
+    """Django email settings from ``HALLWAY_EMAIL_URL``: ``console:``, ``smtp://host:port``,
+    ``smtp+tls://user:password@host:587`` or ``smtps://...`` (TLS from the first byte)."""
+    from urllib.parse import unquote, urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    if parts.scheme == "locmem":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parts.scheme in {"smtp", "smtp+tls", "smtps"}:
+        try:
+            port = parts.port
+        except ValueError:
+            port = None
+            parts = None
+        if parts is None or not parts.hostname:
+            raise ImproperlyConfigured(
+                f"HALLWAY_EMAIL_URL={url!r} names no host: use smtp://host:port."
+            )
+        default_port = {"smtp": 25, "smtp+tls": 587, "smtps": 465}[parts.scheme]
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "EMAIL_HOST": parts.hostname,
+            "EMAIL_PORT": port or default_port,
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_TLS": parts.scheme == "smtp+tls",
+            "EMAIL_USE_SSL": parts.scheme == "smtps",
+        }
+    raise ImproperlyConfigured(
+        f"HALLWAY_EMAIL_URL={url!r} is not understood: use console:, smtp://host:port, "
+        "smtp+tls://user:password@host:587 or smtps://user:password@host:465."
+    )
+
+
+# Development prints mail on the console; production hands it to the local mail server unless
+# told otherwise.
+_email_url = os.environ.get("HALLWAY_EMAIL_URL") or (
+    "smtp://localhost:25" if PRODUCTION else "console:"
+)
+globals().update(_email_settings(_email_url))
+DEFAULT_FROM_EMAIL = os.environ.get("HALLWAY_FROM_EMAIL", "hallway <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Login throttling (django-axes): after HALLWAY_LOGIN_ATTEMPTS failures for one username from
 # one address, that pair is locked for HALLWAY_LOGIN_LOCKOUT_MINUTES; other people and other
@@ -203,6 +276,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "lockout.html"
 AXES_VERBOSE = False
+# allauth passes the address as ``email`` (or the form's ``login``), not ``username``.
+AXES_USERNAME_CALLABLE = "hallway.common.auth.login_name"
 # The client address is REMOTE_ADDR unless a proxy in front of us is trusted to set it.
 AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 
@@ -291,4 +366,21 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": os.environ.get("HALLWAY_LOG_LEVEL", "WARNING")},
+}
+
+# Files speakers upload with their answers; never served directly.
+MEDIA_ROOT = DATA_DIR / "media"
+
+# Background work (django-tasks): mail to speakers is sent by `hallway worker` from a queue in
+# the database when HALLWAY_TASKS=database; by default (development, the demo) it is sent at
+# once, in the request that released it, so nothing needs a worker running.
+_tasks = os.environ.get("HALLWAY_TASKS", "immediate")
+if _tasks not in {"immediate", "database"}:
+    raise ImproperlyConfigured(f"HALLWAY_TASKS={_tasks!r} is unknown: use immediate or database.")
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if _tasks == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
 }

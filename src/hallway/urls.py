@@ -9,6 +9,8 @@ admin.site.site_title = "hallway"
 urlpatterns = [
     path("manage/import/", interop_views.import_page, name="import"),
     path("manage/", admin.site.urls),
+    path("", include("hallway.cfp.urls")),
+    path("accounts/", include("allauth.urls")),
     path("<slug:event>/schedule.<str:extension>", interop_views.export, name="export"),
     path("", include("hallway.agenda.urls")),
 ]

@@ -52,7 +52,29 @@ MODELS: list[tuple[str, str]] = [
     ("schedule.Slot", "schedule__event"),
     ("attendees.Attendee", "event"),
     ("attendees.Favourite", "attendee__event"),
+    ("cfp.CallForPapers", "event"),
+    ("cfp.CallForPapers_session_types", "callforpapers__event"),
+    ("cfp.CallForPapers_tracks", "callforpapers__event"),
+    ("cfp.SessionTypeDeadline", "cfp__event"),
+    ("cfp.Question", "cfp__event"),
+    ("cfp.ScoreCategory", "cfp__event"),
+    ("cfp.Submission", "event"),
+    ("cfp.SubmissionSpeaker", "submission__event"),
+    ("cfp.CoSpeakerInvitation", "submission__event"),
+    ("cfp.Answer", "question__cfp__event"),
+    ("cfp.StateChange", "submission__event"),
+    ("cfp.Message", "event"),
+    ("cfp.ReviewerScope", "event"),
+    ("cfp.ReviewerScope_tracks", "reviewerscope__event"),
+    ("cfp.Review", "submission__event"),
+    ("cfp.ReviewScore", "review__submission__event"),
+    ("cfp.MailTemplate", "event"),
+    ("cfp.Offer", "submission__event"),
 ]
+# Kept out on purpose: a speaker's profile belongs to the account, not to an event (it is
+# shared by every event the person speaks at).  Uploaded files (answers' files, photos) are
+# not in the file either: back up the media directory beside it.
+NOT_AN_EVENTS_DATA = {"cfp.speakerprofile"}
 # People are matched by username in the target database; their superuser flag never travels.
 USER_FIELDS = ["username", "email", "first_name", "last_name", "password", "is_staff", "is_active"]
 

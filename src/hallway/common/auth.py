@@ -13,3 +13,14 @@ class LoginThrottle(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+def login_name(request, credentials: dict | None) -> str | None:
+    """The name a login attempt is counted against: the admin's ``username``, or allauth's
+    ``email`` / ``login`` (lower-cased, so ``Ada@x`` and ``ada@x`` share one counter)."""
+    for source in (credentials or {}, getattr(request, "POST", {}) or {}):
+        for key in ("username", "email", "login"):
+            value = source.get(key)
+            if value:
+                return str(value).strip().lower()
+    return None

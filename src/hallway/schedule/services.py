@@ -243,3 +243,17 @@ def diff_schedules(old: Schedule | None, new: Schedule) -> ScheduleDiff:
             != (after[k].start, after[k].end, after[k].room_id)
         ],
     )
+
+
+def unscheduled_sessions(event: Event):
+    """Schedulable sessions (accepted or confirmed) of ``event`` and, for an umbrella, its
+    sub-events, that have no slot in the work-in-progress schedule yet: the editor's and the
+    scheduler's to-do list, where confirmed call-for-papers submissions arrive."""
+    from hallway.programme.models import Session
+
+    wip = wip_schedule(event)
+    return (
+        Session.objects.filter(event_id__in=event.family_ids(), state__in=Session.SCHEDULABLE)
+        .exclude(slots__schedule=wip)
+        .order_by("title")
+    )

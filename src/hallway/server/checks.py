@@ -8,22 +8,24 @@ from django.core.checks import Error, Tags, register
 
 @register(Tags.security, deploy=True)
 def demo_login_refused_in_production(app_configs=None, databases=None, **kwargs):
-    """A production site must not accept the demo organiser's published password.  Needs the
+    """A production site must not accept the demo accounts' published password.  Needs the
     database, so it runs when the check is given one (``serve`` does)."""
     if not settings.PRODUCTION or not databases:
         return []
     from django.contrib.auth import get_user_model
 
-    from hallway.demo import ORGANISER_PASSWORD, ORGANISER_USERNAME
+    from hallway.demo import CFP_LOGINS, ORGANISER_PASSWORD, ORGANISER_USERNAME
 
-    user = get_user_model().objects.filter(username=ORGANISER_USERNAME).first()
-    if user is not None and user.is_active and user.check_password(ORGANISER_PASSWORD):
-        return [
-            Error(
-                f"The demo account {ORGANISER_USERNAME!r} still accepts the published demo "
-                "password.",
-                hint=f"Run `hallway changepassword {ORGANISER_USERNAME}` (or deactivate it).",
-                id="hallway.E001",
+    names = [ORGANISER_USERNAME, *(username for _, username in CFP_LOGINS)]
+    errors = []
+    for user in get_user_model().objects.filter(username__in=names, is_active=True):
+        if user.check_password(ORGANISER_PASSWORD):
+            errors.append(
+                Error(
+                    f"The demo account {user.username!r} still accepts the published demo "
+                    "password.",
+                    hint=f"Run `hallway changepassword {user.username}` (or deactivate it).",
+                    id="hallway.E001",
+                )
             )
-        ]
-    return []
+    return errors
