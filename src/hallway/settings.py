@@ -106,12 +106,20 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "rules",
     "hallway.common",
     "hallway.events",
     "hallway.program",
     "hallway.schedule",
     "hallway.agenda",
     "hallway.interop",
+]
+
+# Per-event roles are answered by hallway.permissions (django-rules); the model backend
+# stays for logging in and for superusers.
+AUTHENTICATION_BACKENDS = [
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 MIDDLEWARE = [

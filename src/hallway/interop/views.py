@@ -21,7 +21,6 @@ from django.views.decorators.http import require_safe
 
 from hallway import interop
 from hallway.agenda.selectors import get_event
-from hallway.common.permissions import can_manage
 from hallway.events.models import Event, Room, Track
 from hallway.interop.services import export_bytes, import_file, last_change
 from hallway.program.models import Session, Speaker
@@ -109,16 +108,21 @@ class ImportForm(forms.Form):
 
 @staff_member_required
 def import_page(request):
-    """Upload a schedule file into an event the organiser manages (or a new one, for admins)."""
+    """Upload a schedule file into an event the organiser manages (or a new one, for admins).
+
+    An import writes rooms and days and releases the umbrella, whichever event it names, so it
+    needs the umbrella's rights (``hallway.import_programme``)."""
+    if not request.user.has_perm("hallway.import_programme"):
+        raise PermissionDenied("Importing needs an umbrella event's organiser rights.")
     report = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         slug = form.cleaned_data["event"]
         target = Event.objects.filter(slug=slug).first()
-        if target is None and not request.user.is_superuser:
+        if target is None and not request.user.has_perm("hallway.add_event"):
             raise PermissionDenied("Only site administrators create new events.")
-        if target is not None and not can_manage(request.user, target):
-            raise PermissionDenied("You do not organise this event.")
+        if target is not None and not request.user.has_perm("hallway.import_programme", target):
+            raise PermissionDenied("Importing into this event needs its umbrella's rights.")
         upload = form.cleaned_data["file"]
         from django.conf import settings
 

@@ -174,8 +174,16 @@ def release_schedule(
     was used before; on success the new release is what every public page shows.  Imports
     pass ``allow_conflicts``: they republish what another tool already published, conflicts
     and all, and report them instead.
+
+    ``by`` is the user releasing: a release publishes every sub-event's work, so it needs the
+    umbrella's rights (``hallway.release_schedule``).  ``by=None`` is the system itself (the
+    demo loader, an import whose caller checked ``hallway.import_programme``).
     """
     umbrella = event.umbrella
+    if by is not None:
+        from hallway.permissions import require
+
+        require(by, "hallway.release_schedule", umbrella)
     version = (version or "").strip()
     if not version:
         raise ValidationError("A release needs a version name, e.g. '1.0' or 'Friday fix'.")
