@@ -13,7 +13,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -187,20 +187,30 @@ def release_schedule(
     version = (version or "").strip()
     if not version:
         raise ValidationError("A release needs a version name, e.g. '1.0' or 'Friday fix'.")
+    # One release of an umbrella at a time: two organisers pressing "release" together would
+    # otherwise both pass the checks below and clash on the version or slug (a 500).  The
+    # row lock holds until this transaction ends; the second release then sees the first.
+    umbrella = Event.objects.select_for_update().get(pk=umbrella.pk)
+    exists = ValidationError(f"Release '{version}' exists already: choose a new version name.")
     if Schedule.objects.filter(event=umbrella, version=version).exists():
-        raise ValidationError(f"Release '{version}' exists already: choose a new version name.")
+        raise exists
     wip = wip_schedule(umbrella)
     conflicts = [] if allow_conflicts else schedule_conflicts(wip)
     if conflicts:
         raise ValidationError([c.message for c in conflicts])
-    release = Schedule.objects.create(
-        event=umbrella,
-        version=version,
-        slug=release_slug(umbrella, version),
-        released_at=timezone.now(),
-        released_by=by,
-        comment=comment,
-    )
+    try:
+        with transaction.atomic():
+            release = Schedule.objects.create(
+                event=umbrella,
+                version=version,
+                slug=release_slug(umbrella, version),
+                released_at=timezone.now(),
+                released_by=by,
+                comment=comment,
+            )
+    except IntegrityError:
+        # Only a writer that bypasses the lock (a raw SQL script) can get here.
+        raise exists from None
     Slot.objects.bulk_create(
         Slot(
             schedule=release,
