@@ -15,15 +15,15 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from hallway import interop
+from hallway.agenda import selectors
 from hallway.agenda.selectors import get_event
-from hallway.events.models import Event, Room, Track
+from hallway.events.models import Event
 from hallway.interop.services import export_bytes, import_file, last_change
-from hallway.program.models import Session, Speaker
 from hallway.schedule.services import latest_release
 
 EXTENSIONS = {"xml": "frab-xml", "json": "frab-json", "ics": "ical", "csv": "csv"}
@@ -70,22 +70,18 @@ def export(request, event: str, extension: str):
 
 def _ical_filters(event: Event, query) -> dict:
     """Calendar feeds for one track, room, speaker or session (by their public slugs)."""
+    # Each value must name something in the latest release: one that exists but is not
+    # published gets the same 404 as one that never existed (no probing for hidden sessions).
     umbrella = event.umbrella
     filters = {}
     if query.get("track"):
-        filters["track"] = get_object_or_404(
-            Track, event_id__in=event.family_ids(), slug=query["track"]
-        ).name
+        filters["track"] = selectors.public_track(event, query["track"]).name
     if query.get("room"):
-        filters["room"] = str(get_object_or_404(Room, event=umbrella, slug=query["room"]).uuid)
+        filters["room"] = str(selectors.public_room(umbrella, query["room"]).uuid)
     if query.get("speaker"):
-        filters["person"] = str(
-            get_object_or_404(Speaker, event=umbrella, slug=query["speaker"]).uuid
-        )
+        filters["person"] = str(selectors.public_speaker(umbrella, query["speaker"]).uuid)
     if query.get("session"):
-        filters["session"] = str(
-            get_object_or_404(Session, umbrella=umbrella, slug=query["session"]).uuid
-        )
+        filters["session"] = str(selectors.public_session(umbrella, query["session"]).uuid)
     return filters
 
 

@@ -3,6 +3,10 @@
 ``release_schedule`` is the one place a release is made: it checks the work in progress for
 hard conflicts, then copies its slots into an immutable, versioned ``Schedule`` in one
 transaction.
+
+What a release freezes is the timetable: which sessions are on the programme, whether each is
+scheduled or cancelled (``Slot.state``), and their times and rooms.  Text (titles, abstracts,
+speakers' names and bios, links) is read live, so a corrected typo is public at once.
 """
 
 from __future__ import annotations
@@ -221,8 +225,10 @@ def release_schedule(
             end=s.end,
             label=s.label,
             pinned=s.pinned,
+            # The timetable is frozen, and with it whether a session is on or cancelled.
+            state=s.session.state if s.session_id else "",
         )
-        for s in wip.slots.all()
+        for s in wip.slots.select_related("session")
     )
     return release
 
@@ -232,9 +238,11 @@ class ScheduleDiff:
     added: list[Slot]
     removed: list[Slot]
     moved: list[tuple[Slot, Slot]]
+    #: Parts whose frozen state changed (scheduled → cancelled, or back), as (old, new).
+    restated: list[tuple[Slot, Slot]] = dataclasses.field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.moved)
+        return bool(self.added or self.removed or self.moved or self.restated)
 
 
 def diff_schedules(old: Schedule | None, new: Schedule) -> ScheduleDiff:
@@ -257,5 +265,10 @@ def diff_schedules(old: Schedule | None, new: Schedule) -> ScheduleDiff:
             for k in before.keys() & after.keys()
             if (before[k].start, before[k].end, before[k].room_id)
             != (after[k].start, after[k].end, after[k].room_id)
+        ],
+        restated=[
+            (before[k], after[k])
+            for k in before.keys() & after.keys()
+            if before[k].state and after[k].state and before[k].state != after[k].state
         ],
     )
