@@ -14,6 +14,7 @@ Three things are scoped, all from the same rules:
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin import widgets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 
@@ -28,10 +29,15 @@ class ScopedChoicesMixin:
     """Foreign-key choices limited to what the user may see (for admins and their inlines)."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        if model is get_user_model() and "widget" not in kwargs:
+            # Any user field, on every admin: a select would list every username.
+            kwargs["widget"] = widgets.ForeignKeyRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
         if field is None or _is_superuser(request):
             return field
-        model = db_field.related_model
         if model is get_user_model():
             # Never a select of users: the field is a raw id entry (raw_id_fields), and the
             # lookup popup is the user admin, which organisers cannot open.
@@ -76,6 +82,21 @@ class EventScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     def choices_queryset(self, request, db_field, queryset):
         """What a foreign key to this model may offer: what the user sees here."""
         return queryset.filter(pk__in=self.get_queryset(request).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if (
+            field is not None
+            and not _is_superuser(request)
+            and db_field.name == "event"
+            and self.scope != "organised"
+        ):
+            # Rooms, speakers, exhibitors belong to an umbrella: offer the umbrellas the user
+            # works in (the rules decide on save whether it may change the object there).
+            field.queryset = db_field.related_model._default_manager.filter(
+                parent=None, pk__in=permissions.visible_event_ids(request.user)
+            )
+        return field
 
     def get_list_filter(self, request):
         # A plain related-field filter lists every row of the related table (every event's
