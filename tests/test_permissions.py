@@ -57,6 +57,8 @@ RULES = [
     ("hallway.freeze_schedule", "alpha", "SU"),
     ("hallway.change_event", "alpha", "SU"),
     ("hallway.change_event", "apricot.event", "SU"),  # days, venue: shared by the family
+    ("hallway.delete_event", "alpha", "S"),
+    ("hallway.delete_event", "apricot.event", "SU"),
     ("hallway.view_event", "apricot.event", "SUA"),
     ("hallway.manage_rooms", "alpha_room", "SU"),
     ("hallway.manage_rooms", "zulu_room", "SZ"),
@@ -133,7 +135,8 @@ def _extra_objects(world):
 
 
 def _cases(world):
-    """(label, object, who may view it, who may change/delete it) for every admin's objects."""
+    """(label, object, who may view it, who may change it[, who may delete it]) for every
+    admin's objects."""
     extra = _extra_objects(world)
     a, b, z = world.apricot, world.blueberry, world.zulu_family
     role = {r.event_id: r for r in EventRole.objects.all()}
@@ -142,10 +145,10 @@ def _cases(world):
     }
     released = Slot.objects.get(session=a.session, schedule__version="1.0")
     return [
-        ("event alpha", world.alpha, "SU", "SU"),
+        ("event alpha", world.alpha, "SU", "SU", "S"),  # deleting a conference: admins only
         ("event apricot", a.event, "SUA", "SU"),
         ("event blueberry", b.event, "SUB", "SU"),
-        ("event zulu", world.zulu, "SZ", "SZ"),
+        ("event zulu", world.zulu, "SZ", "SZ", "S"),
         ("role on alpha", role[world.alpha.pk], "SU", "SU"),
         ("role on apricot", role[a.event.pk], "SUA", "SU"),
         ("role on zulu", role[world.zulu.pk], "SZ", "SZ"),
@@ -231,7 +234,8 @@ def test_admin_lists_and_add_pages(world, client, model_name):
 def test_admin_object_pages(world, client, index):
     """Change (view) and delete pages of one object, for every role: an object of another
     event is 'not found' (a redirect) or forbidden, never shown."""
-    label, obj, viewers, changers = _cases(world)[index]
+    label, obj, viewers, changers, *deleters = _cases(world)[index]
+    deleters = deleters[0] if deleters else changers
     model = type(obj)
     wrong = []
     for code in ALL:
@@ -244,7 +248,7 @@ def test_admin_object_pages(world, client, index):
             if editable != (code in changers):
                 wrong.append(f"{code} editable: {editable}")
         status = client.get(_url(model, "delete", obj.pk)).status_code
-        if (status == 200) != (code in changers):
+        if (status == 200) != (code in deleters):
             wrong.append(f"{code} delete: {status}")
     assert not wrong, label
 

@@ -155,6 +155,11 @@ def speaks_at_organised_event(user, speaker=None) -> bool:
 
 
 @rules.predicate
+def is_umbrella(user, obj=None) -> bool:
+    return isinstance(obj, Event) and obj.is_umbrella
+
+
+@rules.predicate
 def is_work_in_progress(user, obj=None) -> bool:
     """Released slots are history: nobody changes them."""
     schedule = getattr(obj, "schedule", None)
@@ -177,6 +182,9 @@ rules.add_perm("hallway.view_organiser_area", rules.is_active & (superuser | is_
 rules.add_perm("hallway.add_event", superuser)
 rules.add_perm("hallway.view_event", event_rights)
 rules.add_perm("hallway.change_event", umbrella_rights)  # names, days, venue, settings
+# Deleting an umbrella deletes a whole conference: a site administrator's decision, like
+# creating one.  Its organisers may delete its sub-events.
+rules.add_perm("hallway.delete_event", superuser | (is_umbrella_organiser & ~is_umbrella))
 rules.add_perm("hallway.release_schedule", umbrella_rights)
 rules.add_perm("hallway.freeze_schedule", umbrella_rights)
 rules.add_perm("hallway.view_schedule", superuser | is_family_organiser)

@@ -21,6 +21,13 @@ class EventAdmin(EventScopedAdmin):
     readonly_fields = ["uuid"]
     actions = ["release_programme"]
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return super().has_delete_permission(request, obj)
+        return super().has_change_permission(request, obj) and request.user.has_perm(
+            "hallway.delete_event", obj
+        )
+
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not request.user.has_perm("hallway.release_schedule"):
