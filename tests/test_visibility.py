@@ -149,6 +149,9 @@ def test_text_edits_are_public_at_once_without_a_release(world, client):
     assert "A corrected biography." in page
     assert "Talk Apricot, typo fixed" in client.get("/alpha/schedule.json").content.decode()
     assert "Talk Apricot, typo fixed" in client.get("/alpha/programme/list/").content.decode()
+    # ...and the changes page tells attendees so.
+    changes = client.get("/alpha/changes/").content.decode()
+    assert "published at once, without a new version" in changes
 
 
 def test_a_cancellation_is_published_by_a_release(world, client):
