@@ -81,6 +81,8 @@ def test_calendar_filter_on_a_track_with_no_published_session_is_not_found(world
     world.apricot.session.track = None
     world.apricot.session.save()  # now only the unreleased session uses the track
     _not_found_alike(client, lambda s: f"/alpha/schedule.ics?track={s}", track.slug)
+    # Nor does the programme's track filter offer it.
+    assert track.name not in client.get("/alpha/programme/list/").content.decode()
 
 
 def test_calendar_filters_still_find_published_things(world, client):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -138,12 +138,14 @@ def break_slots(event: Event, release: Schedule | None = None) -> QuerySet:
 
 
 def filter_choices(event: Event) -> dict[str, QuerySet]:
+    """What the programme can be narrowed to: only tracks, types and rooms the latest release
+    uses (a track of sessions not yet released is not announced by the filter either)."""
     umbrella = event.umbrella
-    family = event.family_ids()
+    released = release_slots(event).prefetch_related(None)
     return {
         "events": umbrella.sub_events.all() if event.is_umbrella else Event.objects.none(),
-        "tracks": Track.objects.filter(Q(event_id__in=family) | Q(event=umbrella)).distinct(),
-        "types": SessionType.objects.filter(event_id__in=[umbrella.pk, *family]).distinct(),
+        "tracks": Track.objects.filter(pk__in=released.values("session__track_id")),
+        "types": SessionType.objects.filter(pk__in=released.values("session__session_type_id")),
         "rooms": public_rooms(umbrella),
     }
 
