@@ -378,3 +378,13 @@ def test_sub_organiser_cannot_move_its_session_into_a_sibling_sub_event(world, c
     client.post(url, data)
     session.refresh_from_db()
     assert session.event == world.apricot.event
+
+
+def test_a_speaker_moved_to_another_umbrella_is_refused_on_save(world):
+    """The save step asks the object as it would be stored: a speaker of Apricot's session
+    moved (by a forged form) into Zulu is not Apricot's organiser's to save."""
+    user = world.user("sub_organiser")
+    speaker = world.apricot.speaker
+    assert user.has_perm("hallway.change_speaker", speaker)
+    speaker.event = world.zulu
+    assert not user.has_perm("hallway.change_speaker", speaker)

@@ -151,6 +151,9 @@ def speaks_at_organised_event(user, speaker=None) -> bool:
         return is_organiser(user)
     if is_umbrella_organiser(user, speaker):
         return True
+    # Asked of the speaker as it will be saved: its umbrella must be one the user works in.
+    if speaker.event_id not in visible_event_ids(user):
+        return False
     return speaker.sessions.filter(event_id__in=organised_event_ids(user)).exists()
 
 
