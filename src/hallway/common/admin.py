@@ -39,14 +39,15 @@ class ScopedChoicesMixin:
         if field is None or _is_superuser(request):
             return field
         if model is get_user_model():
-            # Never a select of users: the field is a raw id entry (raw_id_fields), and the
-            # lookup popup is the user admin, which organisers cannot open.
+            # The widget is a raw id entry (above); its lookup popup is the user admin, which
+            # organisers cannot open, so no page lists usernames.
             field.queryset = field.queryset.filter(is_active=True)
             return field
         remote = self.admin_site._registry.get(model)
         if isinstance(remote, EventScopedAdmin):
             field.queryset = remote.choices_queryset(request, db_field, field.queryset)
         else:
+            # A model outside the organiser area offers nothing rather than everything.
             field.queryset = field.queryset.none()
         return field
 
@@ -55,7 +56,8 @@ class EventScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     #: Lookup from this model to the Event that owns it.
     event_path = "event"
     #: "organised": events whose content the user changes; "visible": also the umbrellas of
-    #: the user's sub-events (shared rooms, releases, the WIP schedule).
+    #: the user's sub-events (shared rooms, releases, the WIP schedule); "umbrella": only
+    #: the umbrellas the user manages whole (exhibitors, attendees).
     scope = "organised"
     #: The hallway.permissions rule for changing (and deleting) one object of this admin.
     change_perm = "hallway.change_event"
