@@ -4,18 +4,23 @@ from __future__ import annotations
 
 import dataclasses
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from hallway.events.models import Event, Room, SessionType, Track
-from hallway.programme.models import Session, SessionSpeaker
+from hallway.programme.models import Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import diff_schedules, latest_release
 
 # What the public may see: sessions on the programme, and those cancelled after publication
-# (shown as cancelled, so attendees are not left waiting at a door).
+# (shown as cancelled, so attendees are not left waiting at a door).  The state that counts
+# is the one the latest release froze (``Slot.state``), not the session's live state.
 PUBLIC_STATES = (*Session.SCHEDULABLE, Session.CANCELLED)
+
+# One answer for "not there" and "not published": a hidden session, speaker or room must not
+# be told apart from one that does not exist, by status or by body.
+NOT_FOUND = "Not found in the published programme."
 
 
 def get_event(slug: str) -> Event:
@@ -71,13 +76,58 @@ def release_slots(event: Event, release: Schedule | None = None) -> QuerySet:
         queryset=SessionSpeaker.objects.select_related("speaker").order_by("position", "id"),
     )
     return (
-        release.slots.filter(
-            session__event_id__in=event.family_ids(), session__state__in=PUBLIC_STATES
-        )
+        release.slots.filter(session__event_id__in=event.family_ids(), state__in=PUBLIC_STATES)
         .select_related("room", "session__event", "session__track", "session__session_type")
         .prefetch_related(speakers)
         .order_by("start", "room__position", "room__name")
     )
+
+
+def public_session(umbrella: Event, slug: str) -> Session:
+    """A session on the latest release, by slug; 404 (the same as a missing one) otherwise."""
+    released = release_slots(umbrella).filter(session__slug=slug).values("session_id")
+    session = Session.objects.filter(pk__in=released).first()
+    if session is None:
+        raise Http404(NOT_FOUND)
+    return session
+
+
+def public_speakers(umbrella: Event) -> QuerySet:
+    """Speakers of the sessions on the latest release."""
+    return Speaker.objects.filter(
+        event=umbrella, sessions__slots__in=release_slots(umbrella).values("pk")
+    ).distinct()
+
+
+def public_speaker(umbrella: Event, slug: str) -> Speaker:
+    speaker = public_speakers(umbrella).filter(slug=slug).first()
+    if speaker is None:
+        raise Http404(NOT_FOUND)
+    return speaker
+
+
+def public_rooms(umbrella: Event) -> QuerySet:
+    """Rooms the latest release uses (for a session or a break)."""
+    release = latest_release(umbrella)
+    if release is None:
+        return Room.objects.none()
+    return Room.objects.filter(event=umbrella, slots__schedule=release).distinct()
+
+
+def public_room(umbrella: Event, slug: str) -> Room:
+    room = public_rooms(umbrella).filter(slug=slug).first()
+    if room is None:
+        raise Http404(NOT_FOUND)
+    return room
+
+
+def public_track(event: Event, slug: str) -> Track:
+    """A track with a session on the latest release (of ``event``'s family)."""
+    released = release_slots(event).values("session__track_id")
+    track = Track.objects.filter(pk__in=released, slug=slug).first()
+    if track is None:
+        raise Http404(NOT_FOUND)
+    return track
 
 
 def break_slots(event: Event, release: Schedule | None = None) -> QuerySet:
@@ -88,13 +138,15 @@ def break_slots(event: Event, release: Schedule | None = None) -> QuerySet:
 
 
 def filter_choices(event: Event) -> dict[str, QuerySet]:
+    """What the programme can be narrowed to: only tracks, types and rooms the latest release
+    uses (a track of sessions not yet released is not announced by the filter either)."""
     umbrella = event.umbrella
-    family = event.family_ids()
+    released = release_slots(event).prefetch_related(None)
     return {
         "events": umbrella.sub_events.all() if event.is_umbrella else Event.objects.none(),
-        "tracks": Track.objects.filter(Q(event_id__in=family) | Q(event=umbrella)).distinct(),
-        "types": SessionType.objects.filter(event_id__in=[umbrella.pk, *family]).distinct(),
-        "rooms": Room.objects.filter(event=umbrella),
+        "tracks": Track.objects.filter(pk__in=released.values("session__track_id")),
+        "types": SessionType.objects.filter(pk__in=released.values("session__session_type_id")),
+        "rooms": public_rooms(umbrella),
     }
 
 
@@ -129,11 +181,22 @@ def release_changes(event: Event, release: Schedule, previous: Schedule | None) 
         return slot.session.event_id in family
 
     removed = sorted((s for s in diff.removed if mine(s)), key=lambda s: s.start)
+    # A cancellation is published by the release that first carries the cancelled state
+    # (the slot usually stays, so attendees see it struck through); older releases, made
+    # before slots kept their state, are read by the session's state as before.
+    newly_cancelled = sorted(
+        (
+            after
+            for _before, after in diff.restated
+            if mine(after) and after.state == Session.CANCELLED
+        ),
+        key=lambda s: s.start,
+    )
     return ReleaseChanges(
         release=release,
         previous=previous,
         moved=sorted((m for m in diff.moved if mine(m[1])), key=lambda m: m[1].start),
         added=sorted((s for s in diff.added if mine(s)), key=lambda s: s.start),
-        cancelled=[s for s in removed if s.session.state == Session.CANCELLED],
+        cancelled=newly_cancelled + [s for s in removed if s.session.state == Session.CANCELLED],
         removed=[s for s in removed if s.session.state != Session.CANCELLED],
     )

@@ -8,13 +8,13 @@ from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from hallway.agenda import selectors
 from hallway.agenda.grid import build_grid
-from hallway.events.models import Event, Room, Track
+from hallway.events.models import Event, Track
 from hallway.programme.models import Exhibitor, Session, SessionSpeaker, Speaker
 from hallway.schedule.services import latest_release
 
@@ -53,7 +53,7 @@ def event_home(request, event: str):
             n=Count(
                 "sessions",
                 filter=Q(sessions__slots__schedule=release)
-                & Q(sessions__state__in=Session.SCHEDULABLE),
+                & Q(sessions__slots__state__in=Session.SCHEDULABLE),
                 distinct=True,
             )
         )
@@ -95,7 +95,7 @@ def programme_grid(request, event: str, day: str | None = None):
     all_day = [s for s in slots if s.end - s.start >= ALL_DAY]
     in_grid = [s for s in slots if s.end - s.start < ALL_DAY]
     breaks = selectors.break_slots(event).filter(start__gte=start, start__lt=end)
-    rooms = Room.objects.filter(event=event.umbrella)
+    rooms = selectors.public_rooms(event.umbrella)
     grid = build_grid(in_grid, breaks, rooms, event.tz)
     by_time = [
         (moment, list(group))
@@ -142,23 +142,23 @@ def programme_list(request, event: str):
 @require_safe
 def session_detail(request, event: str, session: str):
     umbrella = selectors.get_umbrella(event)
-    session = get_object_or_404(
-        Session.objects.select_related("event", "track", "session_type").prefetch_related(
-            Prefetch(
-                "speaker_links",
-                queryset=SessionSpeaker.objects.select_related("speaker"),
-            ),
+    # Only what the latest release carries: an accepted session that is in no release yet is
+    # "not found", exactly like a slug that never existed.
+    session = selectors.public_session(umbrella, session)
+    session = (
+        Session.objects.select_related("event", "track", "session_type")
+        .prefetch_related(
+            Prefetch("speaker_links", queryset=SessionSpeaker.objects.select_related("speaker")),
             "resources",
-        ),
-        umbrella=umbrella,
-        slug=session,
-        state__in=selectors.PUBLIC_STATES,
+        )
+        .get(pk=session.pk)
     )
-    release = latest_release(umbrella)
-    slots = (
-        list(release.slots.filter(session=session).select_related("room").order_by("part"))
-        if release
-        else []
+    slots = list(
+        selectors.release_slots(umbrella)
+        .filter(session=session)
+        .prefetch_related(None)
+        .select_related("room")
+        .order_by("part")
     )
     return _render(
         request,
@@ -166,6 +166,7 @@ def session_detail(request, event: str, session: str):
         umbrella,
         session=session,
         slots=slots,
+        cancelled=all(s.state == Session.CANCELLED for s in slots),
         speakers=session.speaker_links.all(),
     )
 
@@ -173,35 +174,28 @@ def session_detail(request, event: str, session: str):
 @require_safe
 def speaker_list(request, event: str):
     umbrella = selectors.get_umbrella(event)
-    slots = selectors.release_slots(umbrella)
-    speakers = (
-        Speaker.objects.filter(event=umbrella, sessions__slots__in=slots)
-        .distinct()
-        .order_by("name")
-    )
+    speakers = selectors.public_speakers(umbrella).order_by("name")
     return _render(request, "agenda/speakers.html", umbrella, speakers=speakers)
 
 
 @require_safe
 def speaker_detail(request, event: str, speaker: str):
     umbrella = selectors.get_umbrella(event)
-    speaker = get_object_or_404(Speaker, event=umbrella, slug=speaker)
+    speaker = selectors.public_speaker(umbrella, speaker)
     slots = selectors.release_slots(umbrella).filter(session__speakers=speaker)
-    if not slots.exists():
-        raise Http404("This speaker has no session in the published programme.")
     return _render(request, "agenda/speaker.html", umbrella, speaker=speaker, slots=slots)
 
 
 @require_safe
 def room_list(request, event: str):
     umbrella = selectors.get_umbrella(event)
-    return _render(request, "agenda/rooms.html", umbrella, rooms=umbrella.rooms.all())
+    return _render(request, "agenda/rooms.html", umbrella, rooms=selectors.public_rooms(umbrella))
 
 
 @require_safe
 def room_detail(request, event: str, room: str):
     umbrella = selectors.get_umbrella(event)
-    room = get_object_or_404(Room, event=umbrella, slug=room)
+    room = selectors.public_room(umbrella, room)
     slots = selectors.release_slots(umbrella).filter(room=room)
     days = [
         (day, list(group)) for day, group in groupby(slots, key=lambda s: umbrella.day_of(s.start))
@@ -213,7 +207,7 @@ def room_detail(request, event: str, room: str):
 def room_now(request, event: str, room: str):
     """Signage beside a room's door: what is on now and what comes next (refreshes itself)."""
     umbrella = selectors.get_umbrella(event)
-    room = get_object_or_404(Room, event=umbrella, slug=room)
+    room = selectors.public_room(umbrella, room)
     moment = timezone.now()
     if request.GET.get("at"):
         try:
@@ -285,6 +279,5 @@ def release_detail(request, event: str, release: str):
         raise Http404("No such release.")
     previous = history[index + 1] if index + 1 < len(history) else None
     entry = selectors.release_changes(event, history[index], previous)
-    return _render(
-        request, "agenda/release.html", event, entry=entry, public_states=selectors.PUBLIC_STATES
-    )
+    public = set(selectors.release_slots(event).values_list("session_id", flat=True))
+    return _render(request, "agenda/release.html", event, entry=entry, public_sessions=public)

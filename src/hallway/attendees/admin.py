@@ -6,5 +6,8 @@ from hallway.common.admin import EventScopedAdmin
 
 @admin.register(Attendee)
 class AttendeeAdmin(EventScopedAdmin):
+    scope = "umbrella"
+    change_perm = "hallway.view_attendees"
+    raw_id_fields = ["user"]
     list_display = ["__str__", "event", "created_at"]
     readonly_fields = ["token"]

@@ -13,34 +13,36 @@ from hallway.cfp.models import (
     StateChange,
     Submission,
 )
-from hallway.common.admin import EventScopedAdmin
+from hallway.common.admin import EventScopedAdmin, ScopedInline
 
 
-class QuestionInline(admin.StackedInline):
+class CfpAdmin(EventScopedAdmin):
+    """An event's call for papers is that event's business (hallway.manage_cfp)."""
+
+    change_perm = "hallway.manage_cfp"
+
+
+class QuestionInline(ScopedInline):
     model = Question
-    extra = 0
 
 
-class ScoreCategoryInline(admin.TabularInline):
+class ScoreCategoryInline(ScopedInline):
     model = ScoreCategory
-    extra = 0
 
 
-class DeadlineInline(admin.TabularInline):
+class DeadlineInline(ScopedInline):
     model = SessionTypeDeadline
-    extra = 0
 
 
 @admin.register(CallForPapers)
-class CallForPapersAdmin(EventScopedAdmin):
+class CallForPapersAdmin(CfpAdmin):
     list_display = ["event", "opens_at", "closes_at", "anonymised_review"]
     filter_horizontal = ["session_types", "tracks"]
     inlines = [DeadlineInline, ScoreCategoryInline, QuestionInline]
 
 
-class StateChangeInline(admin.TabularInline):
+class StateChangeInline(ScopedInline):
     model = StateChange
-    extra = 0
     can_delete = False
     readonly_fields = ["at", "actor", "from_state", "to_state", "note"]
 
@@ -49,7 +51,7 @@ class StateChangeInline(admin.TabularInline):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(EventScopedAdmin):
+class SubmissionAdmin(CfpAdmin):
     list_display = ["title", "event", "session_type", "state", "submitted_at"]
     list_filter = ["state", "event"]
     search_fields = ["title"]
@@ -59,13 +61,13 @@ class SubmissionAdmin(EventScopedAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(EventScopedAdmin):
+class MessageAdmin(CfpAdmin):
     list_display = ["subject", "to", "state", "attempts", "created_at", "sent_at"]
     list_filter = ["state", "event"]
     readonly_fields = ["state", "attempts", "error", "sent_at"]
 
 
 @admin.register(ReviewerScope)
-class ReviewerScopeAdmin(EventScopedAdmin):
+class ReviewerScopeAdmin(CfpAdmin):
     list_display = ["user", "event"]
     filter_horizontal = ["tracks"]

@@ -1,65 +1,160 @@
-"""The organiser area's building block: an admin that shows and changes only the events the
-user organises (per event and role, not Django's global model permissions)."""
+"""The organiser area's building block: an admin that shows and changes only what the user's
+roles allow, per event (``hallway.permissions``), not Django's global model permissions.
+
+Three things are scoped, all from the same rules:
+
+- the changelist and every object page (``get_queryset``: an object outside it is "not found");
+- what may be changed, added or deleted (``change_perm`` asked with the object, again just
+  before saving, so a forged form cannot save what the page would not offer);
+- every choice the pages offer: foreign-key selects and autocompletes show only what the user
+  may see in that model's own admin, list filters only values present in the user's objects,
+  and users are entered by id, never listed (a select would enumerate every username).
+"""
 
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin import widgets
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.db import models
 
-from hallway.common.permissions import managed_event_ids
+from hallway import permissions
 
 
-class EventScopedAdmin(admin.ModelAdmin):
+def _is_superuser(request) -> bool:
+    return request.user.is_active and request.user.is_superuser
+
+
+class ScopedChoicesMixin:
+    """Foreign-key choices limited to what the user may see (for admins and their inlines)."""
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if isinstance(db_field, models.URLField):
+            # A link typed without a scheme is https:// (Django 6's default, chosen now).
+            kwargs.setdefault("assume_scheme", "https")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        model = db_field.related_model
+        if model is get_user_model() and "widget" not in kwargs:
+            # Any user field, on every admin: a select would list every username.
+            kwargs["widget"] = widgets.ForeignKeyRawIdWidget(
+                db_field.remote_field, self.admin_site, using=kwargs.get("using")
+            )
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if field is None or _is_superuser(request):
+            return field
+        if model is get_user_model():
+            # The widget is a raw id entry (above); its lookup popup is the user admin, which
+            # organisers cannot open, so no page lists usernames.
+            field.queryset = field.queryset.filter(is_active=True)
+            return field
+        remote = self.admin_site._registry.get(model)
+        if isinstance(remote, EventScopedAdmin):
+            field.queryset = remote.choices_queryset(request, db_field, field.queryset)
+        else:
+            # A model outside the organiser area offers nothing rather than everything.
+            field.queryset = field.queryset.none()
+        return field
+
+
+class EventScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     #: Lookup from this model to the Event that owns it.
     event_path = "event"
+    #: "organised": events whose content the user changes; "visible": also the umbrellas of
+    #: the user's sub-events (shared rooms, releases, the WIP schedule); "umbrella": only
+    #: the umbrellas the user manages whole (exhibitors, attendees).
+    scope = "organised"
+    #: The hallway.permissions rule for changing (and deleting) one object of this admin.
+    change_perm = "hallway.change_event"
+    #: The rule for adding one (asked without an object; the object is asked on save).
+    add_perm: str | None = None
 
-    def _ids(self, request) -> set[int]:
-        if not hasattr(request, "_hallway_managed"):
-            request._hallway_managed = managed_event_ids(request.user)
-        return request._hallway_managed
-
-    def _owner_id(self, obj) -> int | None:
-        target = obj
-        for part in self.event_path.split("__"):
-            target = getattr(target, part, None)
-            if target is None:
-                return None
-        return target.pk
+    def scoped_event_ids(self, request) -> set[int]:
+        cache = request.__dict__.setdefault("_hallway_scope", {})
+        if self.scope not in cache:
+            pick = {
+                "organised": permissions.organised_event_ids,
+                "visible": permissions.visible_event_ids,
+                "umbrella": permissions.umbrella_ids,
+            }[self.scope]
+            cache[self.scope] = pick(request.user)
+        return cache[self.scope]
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
-        if request.user.is_superuser:
+        if _is_superuser(request):
             return qs
-        return qs.filter(**{f"{self.event_path}__in": self._ids(request)})
+        return qs.filter(**{f"{self.event_path}__in": self.scoped_event_ids(request)})
+
+    def choices_queryset(self, request, db_field, queryset):
+        """What a foreign key to this model may offer: what the user sees here."""
+        return queryset.filter(pk__in=self.get_queryset(request).values("pk"))
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if (
+            field is not None
+            and not _is_superuser(request)
+            and db_field.name == "event"
+            and self.scope != "organised"
+        ):
+            # Rooms, speakers, exhibitors belong to an umbrella: offer the umbrellas the user
+            # works in (the rules decide on save whether it may change the object there).
+            field.queryset = db_field.related_model._default_manager.filter(
+                parent=None, pk__in=permissions.visible_event_ids(request.user)
+            )
+        return field
+
+    def get_list_filter(self, request):
+        # A plain related-field filter lists every row of the related table (every event's
+        # name); the related-only filter lists those present in the user's own objects.
+        related = {f.name for f in self.model._meta.get_fields() if f.is_relation and f.many_to_one}
+        return [
+            (f, admin.RelatedOnlyFieldListFilter) if isinstance(f, str) and f in related else f
+            for f in super().get_list_filter(request)
+        ]
 
     def has_module_permission(self, request) -> bool:
-        return request.user.is_active and request.user.is_staff and bool(self._ids(request))
+        return request.user.is_staff and request.user.has_perm("hallway.view_organiser_area")
+
+    def _visible(self, request, obj) -> bool:
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return self.has_change_permission(request, obj)
+        return self.has_module_permission(request) and self._visible(request, obj)
 
     def has_add_permission(self, request) -> bool:
-        return self.has_module_permission(request)
+        return self.has_module_permission(request) and request.user.has_perm(
+            self.add_perm or self.change_perm
+        )
 
     def has_change_permission(self, request, obj=None) -> bool:
         if not self.has_module_permission(request):
             return False
-        return obj is None or self._owner_id(obj) in self._ids(request)
+        if obj is None:
+            return request.user.has_perm(self.change_perm)
+        return self._visible(request, obj) and request.user.has_perm(self.change_perm, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return self.has_change_permission(request, obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if request.user.is_superuser or field is None:
-            return field
-        model = db_field.related_model
-        ids = self._ids(request)
-        from hallway.events.models import Event
+    def save_model(self, request, obj, form, change):
+        # Asked of the object as it will be saved: the form's choices are scoped, but a
+        # forged POST must not move an object into an event the user does not manage.
+        if not request.user.has_perm(self.change_perm, obj):
+            raise PermissionDenied("You may not change this in that event.")
+        super().save_model(request, obj, form, change)
 
-        if model is Event:
-            field.queryset = field.queryset.filter(pk__in=ids)
-        elif hasattr(model, "event"):
-            field.queryset = field.queryset.filter(event__in=ids)
-        elif hasattr(model, "session"):
-            field.queryset = field.queryset.filter(session__event__in=ids)
-        return field
+    def delete_queryset(self, request, queryset):
+        # The bulk "delete selected" action asks only the model-level permission.
+        if not all(self.has_delete_permission(request, obj) for obj in queryset):
+            raise PermissionDenied("Some of the selected objects may not be deleted by you.")
+        super().delete_queryset(request, queryset)
+
+
+class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
+    """An inline whose choices are scoped like its admin's."""
+
+    extra = 0

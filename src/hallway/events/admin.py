@@ -1,40 +1,49 @@
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 
-from hallway.common.admin import EventScopedAdmin
+from hallway.common.admin import EventScopedAdmin, ScopedInline
 from hallway.events.models import Event, EventRole, Room, RoomAvailability, SessionType, Track
 from hallway.schedule.models import Schedule
 
 
-class RoomAvailabilityInline(admin.TabularInline):
+class RoomAvailabilityInline(ScopedInline):
     model = RoomAvailability
-    extra = 0
 
 
 @admin.register(Event)
 class EventAdmin(EventScopedAdmin):
     event_path = "pk"
+    # Names, days, venue and settings are shared by every co-located event: umbrella rights.
+    change_perm = "hallway.change_event"
+    add_perm = "hallway.add_event"
     list_display = ["name", "parent", "start_date", "end_date", "time_zone"]
     search_fields = ["name", "slug"]
     readonly_fields = ["uuid"]
     actions = ["release_programme"]
 
-    def get_queryset(self, request):
-        qs = admin.ModelAdmin.get_queryset(self, request)
-        return qs if request.user.is_superuser else qs.filter(pk__in=self._ids(request))
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is None:
+            return super().has_delete_permission(request, obj)
+        return super().has_change_permission(request, obj) and request.user.has_perm(
+            "hallway.delete_event", obj
+        )
 
-    def _owner_id(self, obj):
-        return obj.pk
-
-    def has_add_permission(self, request) -> bool:
-        # New umbrella events are a site administrator's decision.
-        return request.user.is_superuser
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not request.user.has_perm("hallway.release_schedule"):
+            actions.pop("release_programme", None)
+        return actions
 
     @admin.action(description="Release the work-in-progress schedule as a new version")
     def release_programme(self, request, queryset):
         from hallway.schedule.services import release_schedule
 
-        for event in {e.umbrella for e in queryset}:
+        umbrellas = {e.umbrella for e in queryset}
+        # All or nothing: releasing one's own umbrella must not be a way to release another's.
+        refused = [u for u in umbrellas if not request.user.has_perm("hallway.release_schedule", u)]
+        if refused:
+            raise PermissionDenied("Releasing needs the umbrella event's organiser rights.")
+        for event in umbrellas:
             n = Schedule.objects.filter(event=event, version__isnull=False).count()
             try:
                 release = release_schedule(event, f"{n + 1}.0", by=request.user)
@@ -50,12 +59,16 @@ class EventAdmin(EventScopedAdmin):
 
 @admin.register(EventRole)
 class EventRoleAdmin(EventScopedAdmin):
+    change_perm = "hallway.manage_roles"
     list_display = ["user", "event", "role"]
     list_filter = ["role"]
+    raw_id_fields = ["user"]
 
 
 @admin.register(Room)
 class RoomAdmin(EventScopedAdmin):
+    scope = "visible"
+    change_perm = "hallway.manage_rooms"
     list_display = ["name", "capacity", "floor", "event"]
     readonly_fields = ["uuid"]
     inlines = [RoomAvailabilityInline]
@@ -63,11 +76,28 @@ class RoomAdmin(EventScopedAdmin):
 
 @admin.register(Track)
 class TrackAdmin(EventScopedAdmin):
+    change_perm = "hallway.change_track"
     list_display = ["name", "event", "colour"]
     readonly_fields = ["uuid"]
+
+    def choices_queryset(self, request, db_field, queryset):
+        # A sub-event's session may use its umbrella's tracks (Session.clean allows it).
+        return _own_or_umbrella(request, queryset)
 
 
 @admin.register(SessionType)
 class SessionTypeAdmin(EventScopedAdmin):
+    change_perm = "hallway.change_session_type"
     list_display = ["name", "event", "default_duration", "is_plenary"]
     readonly_fields = ["uuid"]
+
+    def choices_queryset(self, request, db_field, queryset):
+        return _own_or_umbrella(request, queryset)
+
+
+def _own_or_umbrella(request, queryset):
+    if request.user.is_active and request.user.is_superuser:
+        return queryset
+    from hallway.permissions import visible_event_ids
+
+    return queryset.filter(event__in=visible_event_ids(request.user))

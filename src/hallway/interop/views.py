@@ -15,16 +15,15 @@ from django.contrib.admin.views.decorators import staff_member_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from hallway import interop
+from hallway.agenda import selectors
 from hallway.agenda.selectors import get_event
-from hallway.common.permissions import can_manage
-from hallway.events.models import Event, Room, Track
+from hallway.events.models import Event
 from hallway.interop.services import ImportRefused, export_bytes, import_file, last_change
-from hallway.programme.models import Session, Speaker
 from hallway.schedule.services import latest_release
 
 EXTENSIONS = {"xml": "frab-xml", "json": "frab-json", "ics": "ical", "csv": "csv"}
@@ -71,22 +70,18 @@ def export(request, event: str, extension: str):
 
 def _ical_filters(event: Event, query) -> dict:
     """Calendar feeds for one track, room, speaker or session (by their public slugs)."""
+    # Each value must name something in the latest release: one that exists but is not
+    # published gets the same 404 as one that never existed (no probing for hidden sessions).
     umbrella = event.umbrella
     filters = {}
     if query.get("track"):
-        filters["track"] = get_object_or_404(
-            Track, event_id__in=event.family_ids(), slug=query["track"]
-        ).name
+        filters["track"] = selectors.public_track(event, query["track"]).name
     if query.get("room"):
-        filters["room"] = str(get_object_or_404(Room, event=umbrella, slug=query["room"]).uuid)
+        filters["room"] = str(selectors.public_room(umbrella, query["room"]).uuid)
     if query.get("speaker"):
-        filters["person"] = str(
-            get_object_or_404(Speaker, event=umbrella, slug=query["speaker"]).uuid
-        )
+        filters["person"] = str(selectors.public_speaker(umbrella, query["speaker"]).uuid)
     if query.get("session"):
-        filters["session"] = str(
-            get_object_or_404(Session, umbrella=umbrella, slug=query["session"]).uuid
-        )
+        filters["session"] = str(selectors.public_session(umbrella, query["session"]).uuid)
     return filters
 
 
@@ -109,16 +104,21 @@ class ImportForm(forms.Form):
 
 @staff_member_required
 def import_page(request):
-    """Upload a schedule file into an event the organiser manages (or a new one, for admins)."""
+    """Upload a schedule file into an event the organiser manages (or a new one, for admins).
+
+    An import writes rooms and days and releases the umbrella, whichever event it names, so it
+    needs the umbrella's rights (``hallway.import_programme``)."""
+    if not request.user.has_perm("hallway.import_programme"):
+        raise PermissionDenied("Importing needs an umbrella event's organiser rights.")
     report = None
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         slug = form.cleaned_data["event"]
         target = Event.objects.filter(slug=slug).first()
-        if target is None and not request.user.is_superuser:
+        if target is None and not request.user.has_perm("hallway.add_event"):
             raise PermissionDenied("Only site administrators create new events.")
-        if target is not None and not can_manage(request.user, target):
-            raise PermissionDenied("You do not organise this event.")
+        if target is not None and not request.user.has_perm("hallway.import_programme", target):
+            raise PermissionDenied("Importing into this event needs its umbrella's rights.")
         upload = form.cleaned_data["file"]
         from django.conf import settings
 

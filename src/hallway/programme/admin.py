@@ -1,6 +1,7 @@
 from django.contrib import admin
 
-from hallway.common.admin import EventScopedAdmin
+from hallway import permissions
+from hallway.common.admin import EventScopedAdmin, ScopedInline
 from hallway.programme.models import (
     Exhibitor,
     ExhibitorHours,
@@ -13,29 +14,30 @@ from hallway.programme.models import (
 )
 
 
-class SessionSpeakerInline(admin.TabularInline):
+class SessionSpeakerInline(ScopedInline):
     model = SessionSpeaker
     extra = 0
     autocomplete_fields = ["speaker"]
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(ScopedInline):
     model = Resource
     extra = 0
 
 
-class SpeakerAvailabilityInline(admin.TabularInline):
+class SpeakerAvailabilityInline(ScopedInline):
     model = SpeakerAvailability
     extra = 0
 
 
-class ExhibitorHoursInline(admin.TabularInline):
+class ExhibitorHoursInline(ScopedInline):
     model = ExhibitorHours
     extra = 0
 
 
 @admin.register(Session)
 class SessionAdmin(EventScopedAdmin):
+    change_perm = "hallway.change_session"
     list_display = ["title", "event", "state", "session_type", "track", "duration"]
     list_filter = ["state", "event", "session_type"]
     search_fields = ["title", "speakers__name"]
@@ -45,19 +47,36 @@ class SessionAdmin(EventScopedAdmin):
 
 @admin.register(Speaker)
 class SpeakerAdmin(EventScopedAdmin):
+    # A speaker's profile is the umbrella's; a sub-event's organiser sees and edits the
+    # speakers of its own sessions, and only the umbrella's organiser adds new ones.
+    scope = "umbrella"
+    change_perm = "hallway.change_speaker"
+    add_perm = "hallway.add_speaker"
     list_display = ["name", "event"]
     search_fields = ["name"]
     readonly_fields = ["uuid", "slug"]
     inlines = [SpeakerAvailabilityInline]
 
+    def get_queryset(self, request):
+        if request.user.is_active and request.user.is_superuser:
+            return super().get_queryset(request)
+        mine = super().get_queryset(request)  # speakers of the umbrellas the user manages
+        speaking = admin.ModelAdmin.get_queryset(self, request).filter(
+            sessions__event__in=permissions.organised_event_ids(request.user)
+        )
+        return (mine | speaking).distinct()
+
 
 @admin.register(Playlist)
 class PlaylistAdmin(EventScopedAdmin):
+    change_perm = "hallway.change_playlist"
     list_display = ["title", "event", "url"]
 
 
 @admin.register(Exhibitor)
 class ExhibitorAdmin(EventScopedAdmin):
+    scope = "umbrella"
+    change_perm = "hallway.manage_exhibitors"
     list_display = ["name", "category", "booth", "event"]
     list_filter = ["category"]
     search_fields = ["name"]

@@ -73,6 +73,10 @@ class Slot(models.Model):
     pinned = models.BooleanField(
         default=False, help_text="The scheduler keeps this slot where it is (keynotes, expo)."
     )
+    # What a release freezes besides time and room: the session's state when it was released
+    # (scheduled or cancelled), so a cancellation becomes public through a release, like a
+    # move.  Empty in the work in progress, which reads the session's live state.
+    state = models.CharField(max_length=20, blank=True, editable=False)
 
     class Meta:
         ordering = ["start", "room__position", "room__name"]

@@ -3,6 +3,10 @@
 ``release_schedule`` is the one place a release is made: it checks the work in progress for
 hard conflicts, then copies its slots into an immutable, versioned ``Schedule`` in one
 transaction.
+
+What a release freezes is the timetable: which sessions are on the programme, whether each is
+scheduled or cancelled (``Slot.state``), and their times and rooms.  Text (titles, abstracts,
+speakers' names and bios, links) is read live, so a corrected typo is public at once.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -176,25 +180,43 @@ def release_schedule(
     was used before; on success the new release is what every public page shows.  Imports
     pass ``allow_conflicts``: they republish what another tool already published, conflicts
     and all, and report them instead.
+
+    ``by`` is the user releasing: a release publishes every sub-event's work, so it needs the
+    umbrella's rights (``hallway.release_schedule``).  ``by=None`` is the system itself (the
+    demo loader, an import whose caller checked ``hallway.import_programme``).
     """
     umbrella = event.umbrella
+    if by is not None:
+        from hallway.permissions import require
+
+        require(by, "hallway.release_schedule", umbrella)
     version = (version or "").strip()
     if not version:
         raise ValidationError("A release needs a version name, e.g. '1.0' or 'Friday fix'.")
+    # One release of an umbrella at a time: two organisers pressing "release" together would
+    # otherwise both pass the checks below and clash on the version or slug (a 500).  The
+    # row lock holds until this transaction ends; the second release then sees the first.
+    umbrella = Event.objects.select_for_update().get(pk=umbrella.pk)
+    exists = ValidationError(f"Release '{version}' exists already: choose a new version name.")
     if Schedule.objects.filter(event=umbrella, version=version).exists():
-        raise ValidationError(f"Release '{version}' exists already: choose a new version name.")
+        raise exists
     wip = wip_schedule(umbrella)
     conflicts = [] if allow_conflicts else schedule_conflicts(wip)
     if conflicts:
         raise ValidationError([c.message for c in conflicts])
-    release = Schedule.objects.create(
-        event=umbrella,
-        version=version,
-        slug=release_slug(umbrella, version),
-        released_at=timezone.now(),
-        released_by=by,
-        comment=comment,
-    )
+    try:
+        with transaction.atomic():
+            release = Schedule.objects.create(
+                event=umbrella,
+                version=version,
+                slug=release_slug(umbrella, version),
+                released_at=timezone.now(),
+                released_by=by,
+                comment=comment,
+            )
+    except IntegrityError:
+        # Only a writer that bypasses the lock (a raw SQL script) can get here.
+        raise exists from None
     Slot.objects.bulk_create(
         Slot(
             schedule=release,
@@ -205,8 +227,10 @@ def release_schedule(
             end=s.end,
             label=s.label,
             pinned=s.pinned,
+            # The timetable is frozen, and with it whether a session is on or cancelled.
+            state=s.session.state if s.session_id else "",
         )
-        for s in wip.slots.all()
+        for s in wip.slots.select_related("session")
     )
     return release
 
@@ -216,9 +240,11 @@ class ScheduleDiff:
     added: list[Slot]
     removed: list[Slot]
     moved: list[tuple[Slot, Slot]]
+    #: Parts whose frozen state changed (scheduled → cancelled, or back), as (old, new).
+    restated: list[tuple[Slot, Slot]] = dataclasses.field(default_factory=list)
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.moved)
+        return bool(self.added or self.removed or self.moved or self.restated)
 
 
 def diff_schedules(old: Schedule | None, new: Schedule) -> ScheduleDiff:
@@ -241,6 +267,11 @@ def diff_schedules(old: Schedule | None, new: Schedule) -> ScheduleDiff:
             for k in before.keys() & after.keys()
             if (before[k].start, before[k].end, before[k].room_id)
             != (after[k].start, after[k].end, after[k].room_id)
+        ],
+        restated=[
+            (before[k], after[k])
+            for k in before.keys() & after.keys()
+            if before[k].state and after[k].state and before[k].state != after[k].state
         ],
     )
 
