@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from os import PathLike
 
 from . import anneal as sa
+from . import exact
+from .bound import missed_lower_bound
 from .check import violations
 from .construct import best_position, cp_sat, greedy
 from .explain import explain_infeasibility, static_reasons
@@ -85,6 +87,27 @@ class SolveResult:
     first_valid_seconds: float = 0.0
     seconds: float = 0.0
     method: str = ""  # how the first valid schedule was found
+    # a proven lower bound on missed favourites for every valid schedule (0: none found), so the
+    # schedule is at most `missed_gap` missed favourites from the best possible
+    missed_bound: int = 0
+    optimal: bool = False  # proven optimal: missed favourites first, then the other terms
+    best_found_seconds: float = 0.0  # when the returned schedule was found
+
+    @property
+    def missed_gap(self) -> int:
+        return self.objective.missed_favourites - self.missed_bound
+
+    def gap_text(self) -> str:
+        """One line for people: how far from the best possible this schedule can be."""
+        missed = self.objective.missed_favourites
+        if self.optimal or self.missed_gap == 0:
+            return f"{missed} missed favourites: proven the fewest possible"
+        if self.missed_bound <= 0:
+            return f"{missed} missed favourites; no positive lower bound was found"
+        return (
+            f"{missed} missed favourites, at most {self.missed_gap} above the best possible "
+            f"(at least {self.missed_bound} must be missed)"
+        )
 
 
 def solve(
@@ -127,14 +150,27 @@ def solve(
                     "missed": state.missed,
                     "overflow": state.overflow,
                     "track": state.track,
+                    "time_left": max(0.0, deadline - time.monotonic()),
+                    "missed_bound": bound,
                     **extra,
                 }
             )
 
     def relay(info: dict) -> None:
         if on_progress:
-            on_progress({**info, "elapsed": time.monotonic() - began})
+            now = time.monotonic()
+            on_progress(
+                {
+                    **info,
+                    "elapsed": now - began,
+                    "time_left": max(0.0, deadline - now),
+                    "missed_bound": bound,
+                }
+            )
 
+    bound = missed_lower_bound(inst)
+    optimal = False
+    best_at = began
     if keep is not None:
         previous = load_solution(keep, "previous schedule")["assignments"]
         state, reasons_for, method = _repair(inst, weights, previous, seed, deadline)
@@ -152,28 +188,55 @@ def solve(
         sa.restore(state, best)
         sa.reassign_rooms(state, frozen=_kept_in_place(inst, state, previous))
         moves = _moves(inst, state, previous, reasons_for)
+        best_at = time.monotonic()
     else:
         state, method = _construct(inst, weights, seed, began, deadline)
         first_valid = time.monotonic() - began
         report("valid", state, method=method)
         # leave a little time for the exact room assignment and the final checks
         margin = min(2.0, 0.05 * time_limit + 0.02 * inst.n_sessions / 100)
-        best = sa.anneal(
-            state, max(time.monotonic() + 0.05, deadline - margin), seed, on_progress=relay
-        )
-        sa.restore(state, best)
+        end = max(time.monotonic() + 0.05, deadline - margin)
+        best_at = time.monotonic()
+        if weights.missed > 0:
+            found = _exact(inst, weights, state, seed, end, relay)
+            if found is not None:
+                other, result, when = found
+                bound = max(bound, result.missed_bound)
+                if _true_cost(inst, other) <= _true_cost(inst, state) + 1e-9:
+                    state, best_at, optimal = other, when, result.optimal
+        if not optimal and time.monotonic() < end:
+            stats: dict = {}
+            before, before_cost = state.positions(), _true_cost(inst, state)
+            best = sa.anneal(state, end, seed, on_progress=relay, restart=True, stats=stats)
+            sa.restore(state, best)
+            cost = _true_cost(inst, state)
+            if cost < before_cost - 1e-9:
+                best_at = stats.get("best_at", best_at)
+            elif cost > before_cost + 1e-9:  # the search's missed proxy misled it
+                sa.restore(state, before)
         sa.reassign_rooms(state)
         moves = []
     verify(inst, state)
     seconds = time.monotonic() - began
-    report("done", state)
+    objective = _objective(inst, state)
+    report("done", state, best_missed=objective.missed_favourites, optimal=optimal)
+    solution = state.solution(SOLVER_NAME, seconds)
+    solution["solver"].update(
+        missed_lower_bound=bound,
+        missed_gap=objective.missed_favourites - bound,
+        proven_optimal=optimal,
+        best_found_seconds=round(best_at - began, 3),
+    )
     return SolveResult(
-        solution=state.solution(SOLVER_NAME, seconds),
-        objective=_objective(inst, state),
+        solution=solution,
+        objective=objective,
         moves=moves,
         first_valid_seconds=first_valid,
         seconds=seconds,
         method=method,
+        missed_bound=bound,
+        optimal=optimal,
+        best_found_seconds=best_at - began,
     )
 
 
@@ -190,6 +253,49 @@ def _construct(
     if found is False:
         raise InfeasibleError(explain_infeasibility(inst, time_limit=min(10.0, budget)))
     raise InfeasibleError([])
+
+
+def _exact(
+    inst: Instance,
+    weights: Weights,
+    state: State,
+    seed: int,
+    end: float,
+    relay: Callable[[dict], None],
+) -> tuple[State, exact.ExactResult, float] | None:
+    """The exact optimum (missed favourites first) where the event is small enough: by dynamic
+    programming for a one-day event, else by CP-SAT from a briefly annealed first schedule until
+    `end`.  Returns the schedule found, the result (with its proven bound) and when it was found;
+    None when the event is too big for either.  `state` may be annealed in place."""
+    result = exact.solve_small(inst, weights)
+    when = time.monotonic()
+    if result is None and exact.small_enough(inst):
+        quick = time.monotonic() + 0.1 * (end - time.monotonic())
+        sa.restore(state, sa.anneal(state, quick, seed, on_progress=relay))
+        last = [time.monotonic()]
+
+        def found(positions: list[tuple[int, int]]) -> None:
+            last[0] = time.monotonic()
+            missed = exact_missed(inst, [q for q, _ in positions])
+            relay({"phase": "exact", "missed": missed, "best_missed": missed})
+
+        result = exact.solve_exact(
+            inst,
+            weights,
+            end - time.monotonic(),
+            hint=state.positions(),
+            seed=seed,
+            on_solution=found,
+        )
+        when = last[0]
+    if result is None or result.positions is None:
+        return None if result is None else (state, result, when)
+    other = State(inst, weights)
+    for s, (q, r) in enumerate(result.positions):
+        other.place(s, q, r)
+    if violations(inst, other.start, other.room):
+        return None  # a bug in the exact model must not cost a valid schedule
+    return other, result, when
 
 
 def _replan_budget(inst: Instance) -> float:
@@ -356,6 +462,16 @@ def _moves(inst: Instance, state: State, previous: dict, reasons: dict[int, str]
             )
         moves.append(Move(inst.session_ids[s], before, _label(inst, *now), reason))
     return moves
+
+
+def _true_cost(inst: Instance, state: State) -> float:
+    """The weighted cost with the referee's missed count instead of the search's proxy."""
+    w = state.weights
+    return (
+        w.missed * exact_missed(inst, state.start)
+        + w.overflow * sum(state.overflow_of(s, state.room[s]) for s in range(inst.n_sessions))
+        + w.track * state.track
+    )
 
 
 def _objective(inst: Instance, state: State) -> Objective:

@@ -102,6 +102,7 @@ class Command(BaseCommand):
             f"same-track clashes {obj.track_clashes}; "
             f"{result.seconds:.1f}s."
         )
+        console.print(result.gap_text() + ".")
         for move in result.moves[:50]:
             console.print(f"  {move}")
         if options["dry_run"]:
