@@ -168,7 +168,7 @@ def solve(
                 }
             )
 
-    bound = missed_lower_bound(inst)
+    bound = 0  # computed once a valid schedule is in hand: the first one should come fast
     optimal = False
     best_at = began
     if keep is not None:
@@ -176,6 +176,7 @@ def solve(
         state, reasons_for, method = _repair(inst, weights, previous, seed, deadline)
         first_valid = time.monotonic() - began
         report("valid", state, method=method)
+        bound = missed_lower_bound(inst)
         kept = _kept_in_place(inst, state, previous)
         improve_until = min(deadline, time.monotonic() + _replan_budget(inst))
         if allow_moves:
@@ -193,6 +194,7 @@ def solve(
         state, method = _construct(inst, weights, seed, began, deadline)
         first_valid = time.monotonic() - began
         report("valid", state, method=method)
+        bound = missed_lower_bound(inst)
         # leave a little time for the exact room assignment and the final checks
         margin = min(2.0, 0.05 * time_limit + 0.02 * inst.n_sessions / 100)
         end = max(time.monotonic() + 0.05, deadline - margin)
