@@ -130,6 +130,7 @@ class _Columns:
         """The sets of singles that can run in p with rooms `held` taken and speakers `busy`."""
         inst, kind_of = self.inst, self.kind_of
         free = [r for r in self.room_free[p] if r not in held]
+        busy = busy.union(*(inst.speakers[t] for t in self.pinned.get(p, [])))
         here = [
             s
             for s in self.singles
@@ -156,6 +157,27 @@ class _Columns:
 
         extend([], [0] * len(self.kinds), 0)
         return cols
+
+    def special_options(self, s: int) -> list[tuple[int, int]]:
+        """Static positions of special s that leave the fixed one-period sessions their rooms,
+        their speakers and, for a plenary, their periods."""
+        inst = self.inst
+        out = []
+        for q, r in inst.starts[s]:
+            if inst.fixed[s] == (q, r):
+                out.append((q, r))
+                continue
+            span = range(q, q + inst.length[s])
+            if all(
+                r in self.room_free[p]
+                and not (inst.plenary[s] and self.pinned.get(p))
+                and not any(
+                    set(inst.speakers[s]) & set(inst.speakers[t]) for t in self.pinned.get(p, [])
+                )
+                for p in span
+            ):
+                out.append((q, r))
+        return sorted(set(out))
 
     def serving(self, K: tuple[int, ...], rooms: list[int]) -> list[int]:
         inst = self.inst
@@ -211,7 +233,9 @@ def solve_exact(
         for S in sets
     }
     x = {
-        (s, q, r): model.new_bool_var(f"x_{s}_{q}_{r}") for s in specials for q, r in inst.starts[s]
+        (s, q, r): model.new_bool_var(f"x_{s}_{q}_{r}")
+        for s in specials
+        for q, r in cols.special_options(s)
     }
     for p, sets in cols.columns.items():
         model.add_exactly_one(col[p, S] for S in sets)
@@ -222,7 +246,7 @@ def solve_exact(
     for s in singles:
         model.add_exactly_one(v for p in range(inst.n_periods) for v in in_period.get((s, p), []))
     for s in specials:
-        model.add_exactly_one(x[s, q, r] for q, r in inst.starts[s])
+        model.add_exactly_one(x[s, q, r] for q, r in cols.special_options(s))
 
     special_at: dict[tuple[int, int], list] = {}  # (period, room) -> specials' x covering it
     special_speaker: dict[tuple[int, int], list] = {}
@@ -309,8 +333,6 @@ def solve_exact(
                 tie_terms.append(col[p, S])
                 tie_coefs.append(t)
         tie_max += worst
-    # pinned sessions in periods without columns still clash among themselves
-    constant_missed = sum(column_missed(p, ()) for p in range(inst.n_periods) if p not in col)
     # occ[s,p]: single s runs in p (one variable, so that constraints about it stay short)
     occ: dict[tuple[int, int], cp_model.IntVar] = {}
     start: dict[tuple[int, int], list] = {}
@@ -333,7 +355,7 @@ def solve_exact(
         lost = model.new_bool_var(f"lost_{g}")
         missed_terms.append(lost)
         missed_coefs.append(n)
-        for q in sorted({q for q, _ in inst.starts[w]}):
+        for q in sorted({q for q, _ in cols.special_options(w)}):
             for p in range(q, q + inst.length[w]):
                 if others & set(cols.pinned.get(p, [])):
                     model.add(lost >= sum(start[w, q]))
@@ -365,11 +387,7 @@ def solve_exact(
         for vs in at_period.values():
             if len(vs) > 1:
                 model.add_at_most_one(vs)
-    missed = (
-        cp_model.LinearExpr.weighted_sum(missed_terms, missed_coefs)
-        + general_favourites
-        + constant_missed
-    )
+    missed = cp_model.LinearExpr.weighted_sum(missed_terms, missed_coefs) + general_favourites
     big = tie_max + 1
     model.minimize(
         big * missed + cp_model.LinearExpr.weighted_sum(tie_terms, tie_coefs)
@@ -550,7 +568,7 @@ def solve_small(inst: Instance, weights: Weights) -> ExactResult | None:
             mask ^= m
         return where
 
-    options = sorted(set(inst.starts[special])) if special is not None else [None]
+    options = cols.special_options(special) if special is not None else [None]
     best = None
     for option in options:
         span: list[int] = []
