@@ -226,7 +226,7 @@ def solve(
     solution["solver"].update(
         missed_lower_bound=bound,
         missed_gap=objective.missed_favourites - bound,
-        proven_optimal=optimal,
+        missed_proven_optimal=optimal,
         best_found_seconds=round(best_at - began, 3),
     )
     return SolveResult(
@@ -271,7 +271,10 @@ def _exact(
     None when the event is too big for either.  `state` may be annealed in place."""
     result = exact.solve_small(inst, weights)
     when = time.monotonic()
-    if result is None and exact.small_enough(inst):
+    # building the CP-SAT model costs about 0.1 ms a column: only as many as the time allows
+    budget = end - time.monotonic()
+    max_columns = int(min(exact.MAX_COLUMNS, 5000 * budget))
+    if result is None and exact.small_enough(inst, max_columns):
         quick = time.monotonic() + 0.1 * (end - time.monotonic())
         sa.restore(state, sa.anneal(state, quick, seed, on_progress=relay))
         last = [time.monotonic()]
@@ -288,6 +291,7 @@ def _exact(
             hint=state.positions(),
             seed=seed,
             on_solution=found,
+            max_columns=max_columns,
         )
         when = last[0]
     if result is None or result.positions is None:

@@ -473,6 +473,8 @@ def assign_rooms(
 
 # Beyond this many singles the subset dynamic programme below is not used (2^n states).
 MAX_DP_SINGLES = 15
+# ... nor beyond this many (column, set of singles) steps: about a second of numpy.
+MAX_DP_WORK = 200_000_000
 
 
 def solve_small(inst: Instance, weights: Weights) -> ExactResult | None:
@@ -500,6 +502,8 @@ def solve_small(inst: Instance, weights: Weights) -> ExactResult | None:
     try:
         cols = _Columns(inst, MAX_COLUMNS)
     except OverflowError:
+        return None
+    if sum(len(c) for c in cols.columns.values()) << n > MAX_DP_WORK:
         return None
     bit = {s: 1 << i for i, s in enumerate(singles)}
     full = (1 << n) - 1
@@ -532,8 +536,43 @@ def solve_small(inst: Instance, weights: Weights) -> ExactResult | None:
         return masks, missed, tie
 
     plain = {p: costs(p, cols.columns[p], []) for p in range(inst.n_periods)}
-    tie_max = sum(int(c[2].max()) for c in plain.values()) + 1
-    big = tie_max * 4 + 1  # W's periods may cost more tie-break than the plain columns say
+    options = cols.special_options(special) if special is not None else [None]
+    # the columns of W's periods when W is at each of its places, and W's own overflow
+    variants: dict[tuple[int, int] | None, dict] = {}
+    for option in options:
+        tables: dict = {}
+        if option is not None:
+            q, r = option
+            for p in range(q, q + inst.length[special]):
+                if inst.plenary[special]:
+                    columns: list[tuple[int, ...]] = [()]
+                else:
+                    columns = cols.period_columns(
+                        p, frozenset([r]), frozenset(inst.speakers[special])
+                    )
+                tables[p] = (*costs(p, columns, [r]), columns)
+        variants[option] = tables
+    own = {
+        option: round(
+            SCALE
+            * weights.overflow
+            * max(0.0, float(inst.demand[special] - inst.room_capacity[option[1]]))
+        )
+        if option is not None
+        else 0
+        for option in options
+    }
+    # missed favourites weigh more than any tie-break can add up to: lexicographic, exactly
+    big = (
+        1
+        + max(own.values())
+        + sum(
+            max(
+                [int(plain[p][2].max())] + [int(v[p][2].max()) for v in variants.values() if p in v]
+            )
+            for p in range(inst.n_periods)
+        )
+    )
     everything = np.arange(1 << n, dtype=np.int64)
     inf = np.int64(2**62)
 
@@ -568,25 +607,11 @@ def solve_small(inst: Instance, weights: Weights) -> ExactResult | None:
             mask ^= m
         return where
 
-    options = cols.special_options(special) if special is not None else [None]
     best = None
     for option in options:
-        span: list[int] = []
-        held: dict[int, list[int]] = {}
-        if option is not None:
-            q, r = option
-            span = list(range(q, q + inst.length[special]))
-            held = {p: [r] for p in span}
+        span = sorted(variants[option])
         outside = [p for p in range(inst.n_periods) if p not in span]
-        tables = {p: plain[p] for p in outside}
-        for p in span:
-            if inst.plenary[special]:
-                columns = [()]
-            else:
-                columns = cols.period_columns(
-                    p, frozenset(held[p]), frozenset(inst.speakers[special])
-                )
-            tables[p] = (*costs(p, columns, held[p]), columns)
+        tables = {p: plain[p] for p in outside} | variants[option]
         f, f_back = recurse([(tables[p][0], big * tables[p][1] + tables[p][2]) for p in outside])
         h, h_back = recurse([(tables[p][0], big * tables[p][1] + tables[p][2]) for p in span])
         lost = np.zeros(1 << n, dtype=np.int64)
@@ -596,11 +621,6 @@ def solve_small(inst: Instance, weights: Weights) -> ExactResult | None:
                 lost += n_g
             elif others:
                 lost += n_g * ((everything & others) != 0)
-        own = 0.0
-        if option is not None:
-            own = weights.overflow * max(
-                0.0, float(inst.demand[special] - inst.room_capacity[option[1]])
-            )
         complement = full ^ everything
         total = np.where(
             (f < inf) & (h[complement] < inf), f + h[complement] + big * lost[complement], inf
@@ -608,7 +628,7 @@ def solve_small(inst: Instance, weights: Weights) -> ExactResult | None:
         m = int(np.argmin(total))
         if total[m] >= inf:
             continue
-        value = int(total[m]) + round(SCALE * own)
+        value = int(total[m]) + own[option]
         if best is None or value < best[0]:
             where = unwind(f_back, [tables[p][0] for p in outside], m, outside)
             where.update(unwind(h_back, [tables[p][0] for p in span], full ^ m, span))
