@@ -1,15 +1,21 @@
 """`solve`: the scheduler as a pure function from a problem (and optionally the previous
 schedule) to a valid schedule, with its objective, what moved and why, and timings.
 
-From scratch: construct a first valid schedule (greedy, CP-SAT as a fallback), anneal it until
-the time limit, then make each period's room choice optimal.  With `keep` (re-planning after a
-change): keep every session of the previous schedule that is still valid where it was, place the
-displaced and new sessions where they cost least (moving one other session out of the way when
-nothing is free), then anneal briefly over those sessions only: every kept session stays exactly
-where it was, so the fewest sessions move and no unaffected attendee's agenda changes.  With
-`allow_moves`, the short anneal may also move kept sessions, each at a charge of one unit per
-attendee whose agenda changes plus a fixed charge, so only moves worth more than the disruption
-happen (useful after new favourites, where nothing is displaced).
+From scratch: construct a first valid schedule (greedy, CP-SAT as a fallback); where the event
+is small enough, find the exact optimum (missed favourites first, `exact.py`) and stop as soon
+as it is proven; otherwise anneal until the time limit, restarting from the best schedule when
+the search stalls; then make each period's room choice optimal.  Every result carries a lower
+bound on missed favourites that holds for every valid schedule (`bound.py`, or the exact
+optimum), so "N missed, at most N − bound above the best possible" can be said.
+
+With `keep` (re-planning after a change): keep every session of the previous schedule that is
+still valid where it was, place the displaced and new sessions where they cost least (moving one
+other session out of the way when nothing is free), then anneal briefly over those sessions
+only: every kept session stays exactly where it was, so the fewest sessions move and no
+unaffected attendee's agenda changes. With `allow_moves`, the short anneal may also move kept
+sessions, each at a charge of one unit per attendee whose agenda changes plus a fixed charge, so
+only moves worth more than the disruption happen (useful after new favourites, where nothing is
+displaced).
 
 Every returned schedule has been checked against all hard constraints by `verify`; if no valid
 schedule is found an `InfeasibleError` carries the explanation.

@@ -1,4 +1,8 @@
-"""An exact CP-SAT model of the referee's missed favourites, for events small enough to prove.
+"""The exact optimum of the referee's missed favourites, for events small enough to prove it.
+
+Two methods share one formulation: `solve_small`, a dynamic programme for a one-day event
+(at most 15 singles and one special, defined below), and `solve_exact`, a CP-SAT model for
+somewhat larger events.  Both are lexicographic: missed favourites first, then a tie-break.
 
 The sessions of one period and one room each ("singles": one period long, not a plenary, not
 fixed) are placed by choosing, for every period p, which set S of them runs then: a *column*
@@ -19,8 +23,14 @@ Attendees with the same favourites form a group g of n_g attendees.  If every fa
 lasts one period, an attendee sees one favourite per busy period, so the group's missed
 favourites decompose per period, Σ_p n_g·max(0, |F_g ∩ (S_p ∪ pinned_p)| − 1), a constant of
 each column: summed into the column's cost, which keeps the linear relaxation a set-partitioning
-one (tight, and why this is solved in seconds where a per-attendee model is not).  Groups with a
-longer favourite use the general interval form:
+one (tight, and why this is solved in seconds where a per-attendee model is not).  A group whose
+favourites include exactly one special W still decomposes: it sees one favourite per busy
+period of its other favourites, plus W when none of W's periods holds one of them, so
+
+    missed_g = n_g (Σ_p max(0, |F'_g ∩ (S_p ∪ pinned_p)| − 1) + lost_g),
+    lost_g ≥ start[W,q] + occ[s,p] − 1   for s ∈ F'_g, q ≤ p < q + len(W),    F'_g = F_g − {W}.
+
+Groups with two or more specials use the general interval form:
 
     v[g,s,q] ≤ start[s,q],   Σ_{s ∈ F_g, q ≤ p < q + len(s)} v[g,s,q] ≤ 1 for every p,
     missed_g = n_g (|F_g| − Σ v[g,·,·])
