@@ -81,6 +81,7 @@ def anneal(
     max_iterations = moves_per_session * len(sessions)
     last_report = begin
     best_at, rounds = begin, 1
+    best_missed = state.missed  # the search's own count (exact for one-period sessions)
     while True:
         iterations += 1
         if iterations % 256 == 0:
@@ -104,6 +105,7 @@ def anneal(
                         "elapsed": now - begin,
                         "cost": current,
                         "best": best,
+                        "best_missed": best_missed,
                         "missed": state.missed,
                         "overflow": state.overflow,
                         "track": state.track,
@@ -156,7 +158,7 @@ def anneal(
         if current < best - 1e-9:
             best = current
             best_positions = state.positions()
-            best_at = time.monotonic()
+            best_at, best_missed = time.monotonic(), state.missed
     if stats is not None:
         stats.update(best_at=best_at, rounds=rounds)
     return best_positions
