@@ -275,9 +275,11 @@ def _exact(
     programming for a one-day event, else by CP-SAT from a briefly annealed first schedule until
     `end`.  Returns the schedule found, the result (with its proven bound) and when it was found;
     None when the event is too big for either.  `state` may be annealed in place."""
-    result = exact.solve_small(inst, weights)
+    # the programme does about 10^8 steps a second even on a busy machine; building the CP-SAT
+    # model costs about 0.1 ms a column: only as much of either as the time allows
+    budget = end - time.monotonic()
+    result = exact.solve_small(inst, weights, int(min(exact.MAX_DP_WORK, 1e8 * budget)))
     when = time.monotonic()
-    # building the CP-SAT model costs about 0.1 ms a column: only as many as the time allows
     budget = end - time.monotonic()
     max_columns = int(min(exact.MAX_COLUMNS, 5000 * budget))
     if result is None and exact.small_enough(inst, max_columns):

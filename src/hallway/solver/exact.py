@@ -487,7 +487,9 @@ MAX_DP_SINGLES = 15
 MAX_DP_WORK = 200_000_000
 
 
-def solve_small(inst: Instance, weights: Weights) -> ExactResult | None:
+def solve_small(
+    inst: Instance, weights: Weights, max_work: int = MAX_DP_WORK
+) -> ExactResult | None:
     """The same lexicographic optimum as `solve_exact`, by dynamic programming over the set of
     singles placed so far, for events with at most `MAX_DP_SINGLES` singles and one special.
 
@@ -513,7 +515,7 @@ def solve_small(inst: Instance, weights: Weights) -> ExactResult | None:
         cols = _Columns(inst, MAX_COLUMNS)
     except OverflowError:
         return None
-    if sum(len(c) for c in cols.columns.values()) << n > MAX_DP_WORK:
+    if sum(len(c) for c in cols.columns.values()) << n > max_work:
         return None
     bit = {s: 1 << i for i, s in enumerate(singles)}
     full = (1 << n) - 1
