@@ -263,6 +263,9 @@ def run_hallway(problem: str, out: str, time_limit: float, seed: int, keep: str 
                 "seconds": result.seconds,
                 "method": result.method,
                 "moves": [str(m) for m in result.moves],
+                "missed_bound": result.missed_bound,
+                "optimal": result.optimal,
+                "best_found_seconds": result.best_found_seconds,
             }
         )
     )
@@ -364,6 +367,9 @@ def solve_row(
         )
         stats = json.loads(Path(str(sol) + ".stats").read_text()) if run["rc"] == 0 else {}
         row["first_valid"] = stats.get("first_valid_seconds")
+        row["best_at"] = stats.get("best_found_seconds")
+        row["missed_bound"] = stats.get("missed_bound")
+        row["optimal"] = stats.get("optimal")
     elif solver == "track-spread":
         run = peak_mb([PY, str(BENCH_PY), "baseline", "track-spread", str(problem), "-o", str(sol)])
         row["first_valid"] = run["seconds"]
@@ -451,16 +457,26 @@ def solver_table(rows: list[dict], families: list[str]) -> tuple[list[str], list
         "hard",
         "missed %",
         "× track-spread",
+        "missed",
+        "missed LB",
+        "gap",
         "overflow seats",
         "referee LB",
         "× LB",
         "feature LB",
         "× fLB",
         "first valid s",
+        "best at s",
         "total s",
         "peak MB",
     ]
     body = []
+    # hallway's proven lower bound on missed favourites holds for every solver's schedule
+    bounds = {
+        (r["family"], r["seed"]): r["missed_bound"]
+        for r in rows
+        if r["solver"] == "hallway" and r.get("missed_bound") is not None
+    }
     ts = {
         (r["family"], r["seed"]): r["eval"]["missed_pct"]
         for r in rows
@@ -483,6 +499,10 @@ def solver_table(rows: list[dict], families: list[str]) -> tuple[list[str], list
                     "",
                     "",
                     "",
+                    "",
+                    "",
+                    "",
+                    "",
                     _fmt(r["seconds"], 0),
                     _fmt(r.get("peak_mb"), 0),
                 ]
@@ -490,6 +510,12 @@ def solver_table(rows: list[dict], families: list[str]) -> tuple[list[str], list
             continue
         base = ts.get((r["family"], r["seed"]))
         ovf, lb, flb = e["overflow_unsplit_seats"], e["overflow_lower_bound"], r["feature_lb"]
+        mlb = bounds.get((r["family"], r["seed"]))
+        gap = "–" if mlb is None else str(e["missed_favourites"] - mlb)
+        if mlb is not None and mlb > e["missed_favourites"]:
+            gap += " BOUND ABOVE THIS SCHEDULE"
+        elif r["solver"] == "hallway" and r.get("optimal"):
+            gap += " (proven)"
         body.append(
             [
                 r["family"],
@@ -498,12 +524,16 @@ def solver_table(rows: list[dict], families: list[str]) -> tuple[list[str], list
                 str(e["hard_violations"]),
                 f"{e['missed_pct']:.2f}",
                 _fmt(e["missed_pct"] / base if base else None),
+                str(e["missed_favourites"]),
+                _fmt(mlb),
+                gap,
                 f"{ovf:.0f}",
                 f"{lb:.0f}",
                 _fmt(ovf / lb if lb else None),
                 f"{flb:.0f}",
                 _fmt(ovf / flb if flb else None),
                 _fmt(r.get("first_valid")),
+                _fmt(r.get("best_at")) if r["solver"] == "hallway" else "",
                 _fmt(r["seconds"], 1),
                 _fmt(r.get("peak_mb"), 0),
             ]
@@ -545,12 +575,16 @@ def solver_table(rows: list[dict], families: list[str]) -> tuple[list[str], list
                     str(max(r["eval"]["hard_violations"] for r in mine)),
                     _fmt(_median([r["eval"]["missed_pct"] for r in mine])),
                     _fmt(ratio),
+                    _fmt(_median([r["eval"]["missed_favourites"] for r in mine]), 0),
+                    "",
+                    "",
                     _fmt(_median([r["eval"]["overflow_unsplit_seats"] for r in mine]), 0),
                     "",
                     _fmt(lb_ratio),
                     "",
                     _fmt(ovf_ratio),
                     _fmt(_median([r.get("first_valid") for r in mine])),
+                    _fmt(_median([r.get("best_at") for r in mine])) if solver == "hallway" else "",
                     _fmt(_median([r["seconds"] for r in mine]), 1),
                     _fmt(max((r["peak_mb"] or 0) for r in mine), 0),
                 ]

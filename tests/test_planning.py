@@ -77,6 +77,8 @@ def test_optimize_writes_the_work_in_progress_and_releases_nothing(demo):
     assert _placement(release) == released
     assert _placement(wip) != released
     assert "Nothing was released" in output and "moved" in output
+    # how far from the best possible, or plainly that nothing is known
+    assert "above the best possible" in output or "lower bound" in output or "fewest" in output
     pinned = Slot.objects.filter(schedule=wip, pinned=True)
     assert all((s.start, s.end, s.room_id) == released[(s.session_id, s.part)] for s in pinned)
 

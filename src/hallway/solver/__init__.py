@@ -8,6 +8,7 @@ Imports nothing from Django; the schedule app translates its models to the probl
     result.solution      # hallway-scheduling-solution/1
     result.objective     # missed favourites, overflow seats, same-track clashes
     result.moves         # when re-planning with keep=previous_solution: what moved and why
+    result.missed_bound  # no valid schedule misses fewer favourites (result.gap_text() says it)
 """
 
 from .api import InfeasibleError, Move, Objective, SolveResult, solve

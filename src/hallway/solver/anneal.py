@@ -48,12 +48,18 @@ def anneal(
     t_start: float | None = None,
     t_end: float = 0.05,
     moves_per_session: int = 20000,
+    restart: bool = False,
+    stats: dict | None = None,
 ) -> list[tuple[int, int]]:
     """Anneal `state` in place until `deadline`; return the best positions seen.
 
     The schedule cools with the larger of elapsed time and moves tried (at most
-    `moves_per_session` per movable session), so a small conference does not spend the whole
-    time limit re-confirming its optimum.
+    `moves_per_session` per movable session).  Without `restart` the search ends there, so a
+    re-plan does not spend its time re-confirming a local optimum; with `restart` a cooled,
+    stalled search starts again from the best schedule at a temperature half as high as the
+    previous round's, until `deadline`: a search that settles in its first local optimum wastes
+    the rest of the time it was given.  `stats`, when given, receives `best_at` (monotonic time
+    the best was found) and `rounds`.
 
     `extra_cost(s, start, room)` is an additional per-session cost (re-planning uses it to
     charge for moving a session away from where it was); it must be cheap.
@@ -74,12 +80,21 @@ def anneal(
     iterations = accepted = 0
     max_iterations = moves_per_session * len(sessions)
     last_report = begin
+    best_at, rounds = begin, 1
+    best_missed = state.missed  # the search's own count (exact for one-period sessions)
     while True:
         iterations += 1
         if iterations % 256 == 0:
             now = time.monotonic()
-            if now >= deadline or iterations >= max_iterations:
+            if now >= deadline:
                 break
+            if iterations >= max_iterations:
+                if not restart:
+                    break
+                restore(state, best_positions)
+                current = best
+                begin, total, iterations = now, max(1e-3, deadline - now), 0
+                temp0, rounds = max(2 * t_end, temp0 / 2), rounds + 1
             done = max((now - begin) / total, iterations / max_iterations)
             temp = temp0 * (t_end / temp0) ** done if temp0 > t_end else t_end
             if on_progress and now - last_report >= 0.5:
@@ -90,12 +105,14 @@ def anneal(
                         "elapsed": now - begin,
                         "cost": current,
                         "best": best,
+                        "best_missed": best_missed,
                         "missed": state.missed,
                         "overflow": state.overflow,
                         "track": state.track,
                         "iterations": iterations,
                         "accepted": accepted,
                         "temperature": temp,
+                        "round": rounds,
                     }
                 )
         s = sessions[rng.randrange(len(sessions))]
@@ -141,6 +158,9 @@ def anneal(
         if current < best - 1e-9:
             best = current
             best_positions = state.positions()
+            best_at, best_missed = time.monotonic(), state.missed
+    if stats is not None:
+        stats.update(best_at=best_at, rounds=rounds)
     return best_positions
 
 

@@ -1,15 +1,21 @@
 """`solve`: the scheduler as a pure function from a problem (and optionally the previous
 schedule) to a valid schedule, with its objective, what moved and why, and timings.
 
-From scratch: construct a first valid schedule (greedy, CP-SAT as a fallback), anneal it until
-the time limit, then make each period's room choice optimal.  With `keep` (re-planning after a
-change): keep every session of the previous schedule that is still valid where it was, place the
-displaced and new sessions where they cost least (moving one other session out of the way when
-nothing is free), then anneal briefly over those sessions only: every kept session stays exactly
-where it was, so the fewest sessions move and no unaffected attendee's agenda changes.  With
-`allow_moves`, the short anneal may also move kept sessions, each at a charge of one unit per
-attendee whose agenda changes plus a fixed charge, so only moves worth more than the disruption
-happen (useful after new favourites, where nothing is displaced).
+From scratch: construct a first valid schedule (greedy, CP-SAT as a fallback); where the event
+is small enough, find the exact optimum (missed favourites first, `exact.py`) and stop as soon
+as it is proven; otherwise anneal until the time limit, restarting from the best schedule when
+the search stalls; then make each period's room choice optimal.  Every result carries a lower
+bound on missed favourites that holds for every valid schedule (`bound.py`, or the exact
+optimum), so "N missed, at most N − bound above the best possible" can be said.
+
+With `keep` (re-planning after a change): keep every session of the previous schedule that is
+still valid where it was, place the displaced and new sessions where they cost least (moving one
+other session out of the way when nothing is free), then anneal briefly over those sessions
+only: every kept session stays exactly where it was, so the fewest sessions move and no
+unaffected attendee's agenda changes. With `allow_moves`, the short anneal may also move kept
+sessions, each at a charge of one unit per attendee whose agenda changes plus a fixed charge, so
+only moves worth more than the disruption happen (useful after new favourites, where nothing is
+displaced).
 
 Every returned schedule has been checked against all hard constraints by `verify`; if no valid
 schedule is found an `InfeasibleError` carries the explanation.
@@ -24,6 +30,8 @@ from dataclasses import dataclass, field
 from os import PathLike
 
 from . import anneal as sa
+from . import exact
+from .bound import missed_lower_bound
 from .check import violations
 from .construct import best_position, cp_sat, greedy
 from .explain import explain_infeasibility, static_reasons
@@ -85,6 +93,27 @@ class SolveResult:
     first_valid_seconds: float = 0.0
     seconds: float = 0.0
     method: str = ""  # how the first valid schedule was found
+    # a proven lower bound on missed favourites for every valid schedule (0: none found), so the
+    # schedule is at most `missed_gap` missed favourites from the best possible
+    missed_bound: int = 0
+    optimal: bool = False  # proven optimal: missed favourites first, then the other terms
+    best_found_seconds: float = 0.0  # when the returned schedule was found
+
+    @property
+    def missed_gap(self) -> int:
+        return self.objective.missed_favourites - self.missed_bound
+
+    def gap_text(self) -> str:
+        """One line for people: how far from the best possible this schedule can be."""
+        missed = self.objective.missed_favourites
+        if self.optimal or self.missed_gap == 0:
+            return f"{missed} missed favourites: proven the fewest possible"
+        if self.missed_bound <= 0:
+            return f"{missed} missed favourites; no positive lower bound was found"
+        return (
+            f"{missed} missed favourites, at most {self.missed_gap} above the best possible "
+            f"(at least {self.missed_bound} must be missed)"
+        )
 
 
 def solve(
@@ -127,19 +156,33 @@ def solve(
                     "missed": state.missed,
                     "overflow": state.overflow,
                     "track": state.track,
+                    "time_left": max(0.0, deadline - time.monotonic()),
+                    "missed_bound": bound,
                     **extra,
                 }
             )
 
     def relay(info: dict) -> None:
         if on_progress:
-            on_progress({**info, "elapsed": time.monotonic() - began})
+            now = time.monotonic()
+            on_progress(
+                {
+                    **info,
+                    "elapsed": now - began,
+                    "time_left": max(0.0, deadline - now),
+                    "missed_bound": bound,
+                }
+            )
 
+    bound = 0  # computed once a valid schedule is in hand: the first one should come fast
+    optimal = False
+    best_at = began
     if keep is not None:
         previous = load_solution(keep, "previous schedule")["assignments"]
         state, reasons_for, method = _repair(inst, weights, previous, seed, deadline)
         first_valid = time.monotonic() - began
         report("valid", state, method=method)
+        bound = missed_lower_bound(inst)
         kept = _kept_in_place(inst, state, previous)
         improve_until = min(deadline, time.monotonic() + _replan_budget(inst))
         if allow_moves:
@@ -152,28 +195,56 @@ def solve(
         sa.restore(state, best)
         sa.reassign_rooms(state, frozen=_kept_in_place(inst, state, previous))
         moves = _moves(inst, state, previous, reasons_for)
+        best_at = time.monotonic()
     else:
         state, method = _construct(inst, weights, seed, began, deadline)
         first_valid = time.monotonic() - began
         report("valid", state, method=method)
+        bound = missed_lower_bound(inst)
         # leave a little time for the exact room assignment and the final checks
         margin = min(2.0, 0.05 * time_limit + 0.02 * inst.n_sessions / 100)
-        best = sa.anneal(
-            state, max(time.monotonic() + 0.05, deadline - margin), seed, on_progress=relay
-        )
-        sa.restore(state, best)
+        end = max(time.monotonic() + 0.05, deadline - margin)
+        best_at = time.monotonic()
+        if weights.missed > 0:
+            found = _exact(inst, weights, state, seed, end, relay)
+            if found is not None:
+                other, result, when = found
+                bound = max(bound, result.missed_bound)
+                if _true_cost(inst, other) <= _true_cost(inst, state) + 1e-9:
+                    state, best_at, optimal = other, when, result.optimal
+        if not optimal and time.monotonic() < end:
+            stats: dict = {}
+            before, before_cost = state.positions(), _true_cost(inst, state)
+            best = sa.anneal(state, end, seed, on_progress=relay, restart=True, stats=stats)
+            sa.restore(state, best)
+            cost = _true_cost(inst, state)
+            if cost < before_cost - 1e-9:
+                best_at = stats.get("best_at", best_at)
+            elif cost > before_cost + 1e-9:  # the search's missed proxy misled it
+                sa.restore(state, before)
         sa.reassign_rooms(state)
         moves = []
     verify(inst, state)
     seconds = time.monotonic() - began
-    report("done", state)
+    objective = _objective(inst, state)
+    report("done", state, best_missed=objective.missed_favourites, optimal=optimal)
+    solution = state.solution(SOLVER_NAME, seconds)
+    solution["solver"].update(
+        missed_lower_bound=bound,
+        missed_gap=objective.missed_favourites - bound,
+        missed_proven_optimal=optimal,
+        best_found_seconds=round(best_at - began, 3),
+    )
     return SolveResult(
-        solution=state.solution(SOLVER_NAME, seconds),
-        objective=_objective(inst, state),
+        solution=solution,
+        objective=objective,
         moves=moves,
         first_valid_seconds=first_valid,
         seconds=seconds,
         method=method,
+        missed_bound=bound,
+        optimal=optimal,
+        best_found_seconds=best_at - began,
     )
 
 
@@ -190,6 +261,55 @@ def _construct(
     if found is False:
         raise InfeasibleError(explain_infeasibility(inst, time_limit=min(10.0, budget)))
     raise InfeasibleError([])
+
+
+def _exact(
+    inst: Instance,
+    weights: Weights,
+    state: State,
+    seed: int,
+    end: float,
+    relay: Callable[[dict], None],
+) -> tuple[State, exact.ExactResult, float] | None:
+    """The exact optimum (missed favourites first) where the event is small enough: by dynamic
+    programming for a one-day event, else by CP-SAT from a briefly annealed first schedule until
+    `end`.  Returns the schedule found, the result (with its proven bound) and when it was found;
+    None when the event is too big for either.  `state` may be annealed in place."""
+    # the programme does about 10^8 steps a second even on a busy machine; building the CP-SAT
+    # model costs about 0.1 ms a column: only as much of either as the time allows
+    budget = end - time.monotonic()
+    result = exact.solve_small(inst, weights, int(min(exact.MAX_DP_WORK, 1e8 * budget)))
+    when = time.monotonic()
+    budget = end - time.monotonic()
+    max_columns = int(min(exact.MAX_COLUMNS, 5000 * budget))
+    if result is None and exact.small_enough(inst, max_columns):
+        quick = time.monotonic() + 0.1 * (end - time.monotonic())
+        sa.restore(state, sa.anneal(state, quick, seed, on_progress=relay))
+        last = [time.monotonic()]
+
+        def found(positions: list[tuple[int, int]]) -> None:
+            last[0] = time.monotonic()
+            missed = exact_missed(inst, [q for q, _ in positions])
+            relay({"phase": "exact", "missed": missed, "best_missed": missed})
+
+        result = exact.solve_exact(
+            inst,
+            weights,
+            end - time.monotonic(),
+            hint=state.positions(),
+            seed=seed,
+            on_solution=found,
+            max_columns=max_columns,
+        )
+        when = last[0]
+    if result is None or result.positions is None:
+        return None if result is None else (state, result, when)
+    other = State(inst, weights)
+    for s, (q, r) in enumerate(result.positions):
+        other.place(s, q, r)
+    if violations(inst, other.start, other.room):
+        return None  # a bug in the exact model must not cost a valid schedule
+    return other, result, when
 
 
 def _replan_budget(inst: Instance) -> float:
@@ -356,6 +476,16 @@ def _moves(inst: Instance, state: State, previous: dict, reasons: dict[int, str]
             )
         moves.append(Move(inst.session_ids[s], before, _label(inst, *now), reason))
     return moves
+
+
+def _true_cost(inst: Instance, state: State) -> float:
+    """The weighted cost with the referee's missed count instead of the search's proxy."""
+    w = state.weights
+    return (
+        w.missed * exact_missed(inst, state.start)
+        + w.overflow * sum(state.overflow_of(s, state.room[s]) for s in range(inst.n_sessions))
+        + w.track * state.track
+    )
 
 
 def _objective(inst: Instance, state: State) -> Objective:

@@ -73,6 +73,13 @@ class _Display:
             "elapsed",
             f"{elapsed:6.1f} / {self.time_limit:.0f} s",
         )
+        if "best_missed" in info or "missed_bound" in info:
+            table.add_row(
+                "best missed",
+                str(info.get("best_missed", "-")),
+                "lower bound",
+                str(info.get("missed_bound", "-")),
+            )
         if info:
             table.add_row(
                 "missed (proxy)",
@@ -106,7 +113,9 @@ def _summary(console: Console, result: SolveResult, out: str) -> None:
     )
     table.add_row("overflow seats", f"{o.overflow_seats:.0f}")
     table.add_row("same-track clashes", str(o.track_clashes))
+    table.add_row("against the best possible", result.gap_text())
     table.add_row("first valid schedule", f"{result.first_valid_seconds:.2f} s ({result.method})")
+    table.add_row("best schedule found at", f"{result.best_found_seconds:.2f} s")
     table.add_row("total time", f"{result.seconds:.2f} s")
     if result.moves:
         table.add_row("sessions changed", str(len(result.moves)))

@@ -21,6 +21,7 @@ from __future__ import annotations
 import random
 import time
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from .problem import Instance
@@ -43,38 +44,45 @@ def placement_order(inst: Instance, rng: random.Random) -> list[int]:
 
 
 def best_position(state: State, s: int, rng: random.Random) -> tuple[int, int] | None:
-    """The free position for unplaced s that adds least cost, or None if none is free."""
+    """The free position for unplaced s that adds least cost, or None if none is free.
+
+    Every static position is costed at once (missed favourites and same-track clashes per
+    start period, overflow per room); only then are positions tried for fit, cheapest first,
+    so a large event checks a handful of positions per session rather than all of them.
+    """
     inst, w = state.inst, state.weights
-    if inst.length[s] == 1:
-        by_period = state.missed_if_added(s)
-    best, best_cost = None, float("inf")
+    starts, rooms, static = _position_arrays(state, s)
+    if not len(starts):
+        return None
+    length = inst.length[s]
+    busy = np.count_nonzero(state.C[:, inst.attendees[s]] >= 1, axis=1)
     t = inst.track[s]
-    for start, room in inst.starts[s]:
-        if not state.fits(s, start, room):
-            continue
-        if inst.length[s] == 1:
-            missed = int(by_period[start])
-        else:
-            missed = sum(
-                int(x)
-                for x in (state.C[start : start + inst.length[s], inst.attendees[s]] >= 1).sum(1)
-            )
-        track = (
-            sum(state.track_count[t][p] >= 1 for p in range(start, start + inst.length[s]))
-            if t >= 0
-            else 0
-        )
-        # among equally good rooms prefer the smallest that fits, keeping big rooms for later
-        cost = (
-            w.missed * missed
-            + w.overflow * state.overflow_of(s, room)
-            + w.track * track
-            + 1e-6 * float(inst.room_capacity[room])
-            + 1e-9 * rng.random()
-        )
-        if cost < best_cost:
-            best, best_cost = (start, room), cost
-    return best
+    if t >= 0:
+        busy = w.missed * busy + w.track * (np.asarray(state.track_count[t]) >= 1)
+    else:
+        busy = w.missed * busy
+    if length > 1:  # a session's cost in every period it occupies
+        busy = np.convolve(busy, np.ones(length), mode="full")[length - 1 :]
+    noise = np.random.default_rng(rng.randrange(2**32)).random(len(starts))
+    cost = busy[starts] + static + 1e-9 * noise
+    for i in np.argsort(cost, kind="stable"):
+        if state.fits(s, int(starts[i]), int(rooms[i])):
+            return int(starts[i]), int(rooms[i])
+    return None
+
+
+def _position_arrays(state: State, s: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Start periods, rooms and the static part of the cost (overflow, and among equally good
+    rooms the smallest that fits, keeping big rooms for later) of s's static positions."""
+    cache = state.position_cache
+    if s not in cache:
+        inst = state.inst
+        starts = np.array([q for q, _ in inst.starts[s]], dtype=np.int64)
+        rooms = np.array([r for _, r in inst.starts[s]], dtype=np.int64)
+        caps = inst.room_capacity[rooms] if len(rooms) else np.zeros(0)
+        over = np.maximum(0.0, inst.demand[s] - caps)
+        cache[s] = (starts, rooms, state.weights.overflow * over + 1e-6 * caps)
+    return cache[s]
 
 
 def greedy(

@@ -88,6 +88,7 @@ class State:
         self.overflow = 0.0
         self.track = 0
         self.allowed = [set(pos) for pos in inst.starts]
+        self.position_cache: dict[int, tuple] = {}  # see construct.best_position
 
     # -- objective -----------------------------------------------------------------------------
 

@@ -82,7 +82,10 @@ class Command(BaseCommand):
             def progress(info: dict) -> None:
                 status.update(
                     f"Solving… {info.get('elapsed', 0):5.1f}s  phase {info.get('phase', '')}  "
-                    f"missed≈{info.get('missed', '?')}  overflow≈{info.get('overflow', '?')}"
+                    f"best missed≈{info.get('best_missed', info.get('missed', '?'))} "
+                    f"(at least {info.get('missed_bound', 0)})  "
+                    f"overflow≈{info.get('overflow', '?')}  "
+                    f"{info.get('time_left', 0):.0f}s left"
                 )
 
             try:
@@ -104,6 +107,7 @@ class Command(BaseCommand):
             f"same-track clashes {obj.track_clashes}; "
             f"{result.seconds:.1f}s."
         )
+        console.print(result.gap_text() + ".")
         for move in result.moves[:50]:
             console.print(f"  {move}")
         if options["dry_run"]:
