@@ -58,6 +58,18 @@ class ScopedChoicesMixin:
             field.queryset = field.queryset.none()
         return field
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The same rule for many-to-many choices (a call's accepted tracks and types).
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is None or _is_superuser(request):
+            return field
+        remote = self.admin_site._registry.get(db_field.related_model)
+        if isinstance(remote, EventScopedAdmin):
+            field.queryset = remote.choices_queryset(request, db_field, field.queryset)
+        else:
+            field.queryset = field.queryset.none()
+        return field
+
 
 class EventScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
     #: Lookup from this model to the Event that owns it.
