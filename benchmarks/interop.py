@@ -74,7 +74,8 @@ def measure_database(path: Path, runs: int) -> dict[str, tuple[float, float]]:
     from django.core.management import call_command
     from django.test import Client
 
-    from hallway.interop.services import export_bytes, import_file
+    from hallway.interop.exports import export_bytes
+    from hallway.interop.imports import import_file
 
     call_command("migrate", verbosity=0)
     data = path.read_bytes()

@@ -22,7 +22,7 @@ from hallway.backup.services import (
     write_backup,
 )
 from hallway.events.models import Event
-from hallway.interop.services import programme_for
+from hallway.interop.exports import programme_for
 from hallway.programme.models import Session
 from hallway.schedule.models import Schedule
 from hallway.schedule.services import release_schedule, wip_schedule

@@ -97,7 +97,7 @@ def public_urls(event: Event) -> list[str]:
 
 @pytest.fixture(scope="module")
 def hostile_events(django_db_setup, django_db_blocker, tmp_path_factory):
-    from hallway.interop.services import import_file
+    from hallway.interop.imports import import_file
 
     reports = {}
     try:

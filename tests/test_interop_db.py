@@ -24,7 +24,8 @@ from django.test import Client
 
 from hallway import interop
 from hallway.events.models import Event, Room
-from hallway.interop.services import export_bytes, import_file, import_programme
+from hallway.interop.exports import export_bytes
+from hallway.interop.imports import import_file, import_programme
 from hallway.programme.models import Resource, Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import latest_release

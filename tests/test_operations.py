@@ -124,7 +124,7 @@ def spans():
 
 
 def test_imports_releases_and_solver_runs_are_traced(demo, spans, tmp_path):
-    from hallway.interop.services import import_file
+    from hallway.interop.imports import import_file
 
     spans.clear()
     wip_release = release_schedule(demo, "9.9", by=None, comment="traced")

@@ -159,7 +159,7 @@ def test_safe_links_pass_and_mailto_only_where_an_address_is_meant(demo) -> None
 
 
 def test_import_refuses_script_links_and_reports_each(demo) -> None:
-    from hallway.interop.services import import_file
+    from hallway.interop.imports import import_file
 
     report = import_file(frab_json("refuse"), "hostile-refuse")
     event = Event.objects.get(slug="hostile-refuse")
@@ -355,7 +355,7 @@ BAD_COLOUR = "#000000;background:url(https://x/)}{y"  # 37 characters
 
 @pytest.mark.parametrize("colour", [BAD_COLOUR, "red", "#12345g", "#fff"])
 def test_import_refuses_a_colour_naming_the_item_and_field(colour, demo, tmp_path) -> None:
-    from hallway.interop.services import import_file
+    from hallway.interop.imports import import_file
 
     data = tiny_json(colour=colour)
     before = counts()
@@ -382,7 +382,7 @@ def test_import_refuses_a_colour_naming_the_item_and_field(colour, demo, tmp_pat
 def test_import_refuses_a_number_the_database_cannot_hold(demo) -> None:
     """Field validators beyond colours: a room capacity beyond the database's integers was a
     raw database error (OverflowError on SQLite, out of range on PostgreSQL)."""
-    from hallway.interop.services import import_file
+    from hallway.interop.imports import import_file
 
     document = json.loads(tiny_json())
     document["schedule"]["conference"]["rooms"] = [{"name": "Hall", "capacity": 10**20}]
@@ -408,7 +408,7 @@ def test_models_refuse_a_colour_that_is_not_rrggbb(model, field, demo) -> None:
 @pytest.mark.parametrize("where", ["title", "abstract", "person"])
 def test_import_refuses_nul_characters_as_the_admin_forms_do(where, demo) -> None:
     """PostgreSQL cannot store NUL in text or jsonb: a raw database error before."""
-    from hallway.interop.services import import_file
+    from hallway.interop.imports import import_file
 
     document = json.loads(tiny_json())
     event = document["schedule"]["conference"]["days"][0]["rooms"]["Hall"][0]
@@ -428,7 +428,7 @@ def test_import_refuses_nul_characters_as_the_admin_forms_do(where, demo) -> Non
 def test_import_makes_frab_attachment_paths_absolute_and_refuses_bare_hosts(demo) -> None:
     """frab writes attachments as paths on its own site: they are kept, against the file's
     base URL.  A bare "www.example.org" has no scheme a browser would open as a site."""
-    from hallway.interop.services import import_file
+    from hallway.interop.imports import import_file
 
     document = json.loads(tiny_json())
     document["schedule"]["base_url"] = "https://fahrplan.example/2031/"

@@ -129,6 +129,7 @@ INSTALLED_APPS = [
     "hallway.interop",
     "hallway.cfp",
     "hallway.backup",
+    "hallway.manage",
     "hallway.server",
     "rules.apps.AutodiscoverRulesConfig",
     "allauth",

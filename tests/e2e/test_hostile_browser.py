@@ -50,7 +50,7 @@ def browser():
 def hostile_programme():
     """Import the hostile file, then force script URLs into rows past every validator."""
     from hallway.events.models import Event
-    from hallway.interop.services import import_file
+    from hallway.interop.imports import import_file
     from hallway.programme.models import Resource, Session, Speaker
 
     report = import_file(frab_json(SLUG), SLUG)

@@ -12,10 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from hallway.agenda import selectors
 from hallway.agenda.grid import build_grid
 from hallway.events.models import Event, Track
 from hallway.programme.models import Exhibitor, Session, SessionSpeaker, Speaker
+from hallway.schedule import selectors
 from hallway.schedule.services import latest_release
 
 # Sessions this long (expo hours, all-day hackrooms) are listed above the grid, not in it.

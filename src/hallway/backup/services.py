@@ -289,6 +289,10 @@ def restore_umbrella(document: dict) -> RestoreReport:
                 ids[key].update({row["id"]: obj.pk for row, obj in zip(chunk, objs, strict=True)})
             counts[key] = len(rows)
     _reset_sequences(kept_ids)
+    # Stored diffs name slots by id; ids may have changed, so they are worked out afresh.
+    _model("schedule.Schedule")._default_manager.filter(
+        pk__in=ids["schedule.schedule"].values()
+    ).update(changes=None)
     return RestoreReport(document["umbrella"], counts, users_created, users_matched, renumbered)
 
 

@@ -20,11 +20,12 @@ from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from hallway import interop
-from hallway.agenda import selectors
-from hallway.agenda.selectors import get_event
 from hallway.events.models import Event
-from hallway.interop.services import ImportRefused, export_bytes, import_file, last_change
-from hallway.schedule.services import latest_release
+from hallway.interop.exports import export_bytes
+from hallway.interop.import_checks import ImportRefused
+from hallway.interop.imports import import_file
+from hallway.schedule import selectors
+from hallway.schedule.selectors import get_event
 
 EXTENSIONS = {"xml": "frab-xml", "json": "frab-json", "ics": "ical", "csv": "csv"}
 
@@ -36,18 +37,17 @@ def export(request, event: str, extension: str):
     if fmt is None:
         raise Http404("Unknown export format.")
     filters = _ical_filters(event, request.GET) if fmt == "ical" else {}
-    release = latest_release(event)
-    changed = last_change(event)
     # Exports hold absolute links built from the request's host, so the host is part of
-    # the key: one allowed host's links must not be served to another.
+    # the key: one allowed host's links must not be served to another.  The event's change
+    # count (hallway.schedule.publication) moves with every release and every edit of
+    # published text, in every process at once.
     base_url = request.build_absolute_uri("/")
     key = ":".join(
         [
             "export",
-            str(event.uuid),
+            event.slug,
+            str(event.published_generation),
             fmt,
-            str(release.uuid) if release else "none",
-            changed.isoformat() if changed else "",
             base_url,
             *(f"{k}={v}" for k, v in sorted(filters.items())),
         ]

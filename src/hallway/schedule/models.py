@@ -31,6 +31,11 @@ class Schedule(TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
     comment = models.TextField(blank=True, help_text="Public release notes.")
+    # What this release changed since the one before it, as slot ids ({"added": [...],
+    # "removed": [...], "moved": [[old, new], ...], "restated": [[old, new], ...]}): computed
+    # once when the release is made (releases never change), so the changes pages need not
+    # compare whole schedules on every request.  Empty for the work in progress.
+    changes = models.JSONField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-released_at"]

@@ -232,7 +232,47 @@ def release_schedule(
         )
         for s in wip.slots.select_related("session")
     )
+    previous = (
+        Schedule.objects.filter(event=umbrella, version__isnull=False)
+        .exclude(pk=release.pk)
+        .order_by("-released_at", "-pk")
+        .first()
+    )
+    store_changes(release, previous)
     return release
+
+
+def store_changes(release: Schedule, previous: Schedule | None) -> dict:
+    """Compare ``release`` with the one before it once, and keep the answer on the release."""
+    diff = diff_schedules(previous, release)
+    release.changes = {
+        "previous": previous.pk if previous else None,
+        "added": [s.pk for s in diff.added],
+        "removed": [s.pk for s in diff.removed],
+        "moved": [[a.pk, b.pk] for a, b in diff.moved],
+        "restated": [[a.pk, b.pk] for a, b in diff.restated],
+    }
+    # An update, not a save: a release's row changes nothing the public sees by itself.
+    Schedule.objects.filter(pk=release.pk).update(changes=release.changes)
+    return release.changes
+
+
+def stored_diff(release: Schedule, previous: Schedule | None) -> ScheduleDiff:
+    """The diff kept on ``release`` (computed and kept now for a release made before diffs
+    were stored), its slots loaded in one query with their sessions and rooms."""
+    ids = release.changes
+    if not ids or ids.get("previous") != (previous.pk if previous else None):
+        ids = store_changes(release, previous)
+    wanted = {*ids["added"], *ids["removed"]}
+    for pair in ids["moved"] + ids["restated"]:
+        wanted.update(pair)
+    slots = Slot.objects.select_related("session", "session__event", "room").in_bulk(wanted)
+    return ScheduleDiff(
+        added=[slots[i] for i in ids["added"] if i in slots],
+        removed=[slots[i] for i in ids["removed"] if i in slots],
+        moved=[(slots[a], slots[b]) for a, b in ids["moved"] if a in slots and b in slots],
+        restated=[(slots[a], slots[b]) for a, b in ids["restated"] if a in slots and b in slots],
+    )
 
 
 @dataclasses.dataclass

@@ -9,4 +9,6 @@ class ServerConfig(AppConfig):
     label = "server"
 
     def ready(self) -> None:
-        from hallway.server import checks  # noqa: F401 - registers the system checks
+        # Registers the role × action rules once every model exists, and the system checks.
+        import hallway.permissions  # noqa: F401
+        from hallway.server import checks  # noqa: F401

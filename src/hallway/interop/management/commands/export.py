@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from hallway import interop
 from hallway.events.models import Event
-from hallway.interop.services import export_bytes
+from hallway.interop.exports import export_bytes
 
 
 class Command(BaseCommand):

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hallway import interop
-from hallway.interop.services import import_programme
+from hallway.interop.imports import import_programme
 
 
 class Command(BaseCommand):

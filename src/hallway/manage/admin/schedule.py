@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db.models import Q
 
 from hallway import permissions
-from hallway.common.admin import EventScopedAdmin
+from hallway.manage.admin.base import EventScopedAdmin
 from hallway.schedule.models import Schedule, Slot
 
 

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from hallway import permissions
-from hallway.common.admin import EventScopedAdmin, ScopedInline
+from hallway.manage.admin.base import EventScopedAdmin, ScopedInline
 from hallway.programme.models import (
     Exhibitor,
     ExhibitorHours,

@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from hallway.common.admin import EventScopedAdmin, ScopedInline
 from hallway.events.models import Event, EventRole, Room, RoomAvailability, SessionType, Track
+from hallway.manage.admin.base import EventScopedAdmin, ScopedInline
 from hallway.schedule.models import Schedule
 
 

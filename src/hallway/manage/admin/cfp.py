@@ -13,7 +13,7 @@ from hallway.cfp.models import (
     StateChange,
     Submission,
 )
-from hallway.common.admin import EventScopedAdmin, ScopedInline
+from hallway.manage.admin.base import EventScopedAdmin, ScopedInline
 
 
 class CfpAdmin(EventScopedAdmin):

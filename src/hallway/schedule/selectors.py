@@ -1,4 +1,5 @@
-"""Read-only queries behind the public pages.  Public pages read only the latest release."""
+"""What the public may see: the latest release and its history, read-only.  The public pages,
+the exports and the calendar filters all read through here, so "published" means one thing."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from hallway.events.models import Event, Room, SessionType, Track
 from hallway.programme.models import Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
-from hallway.schedule.services import diff_schedules, latest_release
+from hallway.schedule.services import latest_release, stored_diff
 
 # What the public may see: sessions on the programme, and those cancelled after publication
 # (shown as cancelled, so attendees are not left waiting at a door).  The state that counts
@@ -174,7 +175,7 @@ def releases(umbrella: Event) -> list[Schedule]:
 def release_changes(event: Event, release: Schedule, previous: Schedule | None) -> ReleaseChanges:
     """The difference between two releases, limited to ``event``'s sessions and ordered by time
     (for a move, by its new time)."""
-    diff = diff_schedules(previous, release)
+    diff = stored_diff(release, previous)
     family = set(event.family_ids())
 
     def mine(slot: Slot) -> bool:

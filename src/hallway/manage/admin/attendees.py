@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from hallway.attendees.models import Attendee
-from hallway.common.admin import EventScopedAdmin
+from hallway.manage.admin.base import EventScopedAdmin
 
 
 @admin.register(Attendee)

@@ -1,0 +1,418 @@
+"""A parsed ``Programme`` written into the database: the importers' side of interoperability.
+
+Imports run in one transaction and match everything by stable identifier (the file's guids,
+or guids derived from its ids), so re-importing a changed file updates rows and never
+duplicates them.  Every row is validated as the organiser forms validate it; nothing is
+truncated: a value that does not fit is reported and its session skipped, never silently
+shortened.  :func:`import_programme` runs the steps in order: the event, rooms, speakers,
+sessions, their speakers and links, their placement in the work in progress, the release.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import uuid
+from collections import defaultdict
+from collections.abc import Callable
+
+from django.conf import settings
+from django.db import transaction
+
+from hallway import interop
+from hallway.common.models import allocate_slug
+from hallway.common.tracing import traced
+from hallway.events.models import Event, Room, SessionType, Track
+from hallway.interop import model as neutral
+from hallway.interop.import_checks import (
+    _SLUG,
+    ImportReport,
+    _accepted_links,
+    _accepted_url,
+    _bulk_update,
+    _checked,
+    _fits,
+    _refuse_a_copy,
+    _resource_kind,
+    _target_event,
+    _update,
+)
+from hallway.programme.models import Resource, Session, SessionSpeaker, Speaker
+from hallway.schedule.models import Schedule, Slot
+from hallway.schedule.publication import published_changed
+from hallway.schedule.services import (
+    latest_release,
+    release_schedule,
+    schedule_conflicts,
+    wip_schedule,
+)
+
+
+@dataclasses.dataclass
+class _Run:
+    """What the steps of one import share: the file, where it goes, and what it found."""
+
+    programme: neutral.Programme
+    event: Event
+    report: ImportReport
+    sessions: dict[uuid.UUID, Session]  # the file's sessions already in the database
+    room_for: dict[int, Room] = dataclasses.field(default_factory=dict)  # id(file room) →
+    speaker_for: dict[uuid.UUID, Speaker] = dataclasses.field(default_factory=dict)
+
+    @property
+    def umbrella(self) -> Event:
+        return self.event.umbrella
+
+    def person_uuid(self, person: neutral.Person) -> uuid.UUID:
+        return person.guid or neutral.derive_uuid("person", self.umbrella.slug, person.key)
+
+
+@traced("hallway.import")
+@transaction.atomic
+def import_programme(
+    programme: neutral.Programme,
+    event_slug: str,
+    *,
+    release: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Write ``programme`` into the event ``event_slug`` (created if missing), all or nothing.
+
+    Sessions, speakers and rooms are matched by guid, so re-importing an updated file updates
+    them in place.  The imported placement replaces the work in progress for these sessions
+    and, with ``release``, is published as a new release.
+    """
+    report = ImportReport()
+    event = _target_event(programme, event_slug, report)
+    report.event = event
+    sessions = {
+        s.uuid: s
+        for s in Session.objects.filter(
+            uuid__in=[x.guid for x in programme.sessions]
+        ).select_related("umbrella")
+    }
+    _refuse_a_copy(programme, sessions, event.umbrella)
+    run = _Run(programme, event, report, sessions)
+    _import_rooms(run)
+    _import_speakers(run)
+    accepted = _import_sessions(run, progress)
+    _link_and_place(run, accepted)
+    _publish(run, release)
+    return report
+
+
+def _import_rooms(run: _Run) -> None:
+    """Rooms: by guid, else by name, within the umbrella's venue."""
+    umbrella, report = run.umbrella, run.report
+    room_rows = list(Room.objects.filter(event=umbrella))
+    by_uuid = {r.uuid: r for r in room_rows}
+    by_name = {r.name: r for r in room_rows}
+    # Room guids are not always unique: pretalx has given two rooms of one file the same
+    # guid, and the CCC hub reuses its rooms' guids across conferences.  A guid already
+    # claimed (by an earlier room of this file, or by a room of another event) is ignored
+    # and the room matched by name / given a guid derived from its name instead.
+    claimed: set[uuid.UUID] = set()
+    foreign = set(
+        Room.objects.filter(uuid__in=[r.guid for r in run.programme.rooms if r.guid])
+        .exclude(event=umbrella)
+        .values_list("uuid", flat=True)
+    )
+    for position, room in enumerate(run.programme.rooms):
+        if not _fits(room.name, "name", Room, f"room {room.name!r}", report):
+            report.counts[("rooms", "skipped")] += 1
+            continue
+        guid = room.guid if room.guid and room.guid not in claimed | foreign else None
+        if room.guid and guid is None:
+            owner = "another room of this file" if room.guid in claimed else "another event"
+            report.notes.append(
+                f"room {room.name!r}: guid {room.guid} is already used by {owner}; "
+                "matched by name instead"
+            )
+        row = (guid and by_uuid.get(guid)) or by_name.get(room.name)
+        if row is not None and row.uuid in claimed:
+            row = None  # two rooms of the file must not collapse into one row
+        if row is None:
+            row = Room(
+                event=umbrella,
+                uuid=guid or neutral.derive_uuid("room", umbrella.slug, room.name),
+                name=room.name,
+                capacity=room.capacity,
+                position=position,
+            )
+            _checked(row, f"room {room.name!r}", exclude=("slug",)).save()
+            by_name[row.name] = row
+            by_uuid[row.uuid] = row
+            report.counts[("rooms", "created")] += 1
+        elif _update(row, {"name": room.name, "capacity": room.capacity or row.capacity}):
+            _checked(row, f"room {room.name!r}").save()
+            report.counts[("rooms", "updated")] += 1
+        else:
+            report.counts[("rooms", "unchanged")] += 1
+        claimed.add(row.uuid)
+        run.room_for[id(room)] = row
+
+
+def _import_speakers(run: _Run) -> None:
+    """Speakers: by guid (or one derived from the file's person id or name)."""
+    umbrella, report, base_url = run.umbrella, run.report, run.programme.base_url
+    wanted = {run.person_uuid(p): p for s in run.programme.sessions for p in s.persons}
+    existing = {
+        s.uuid: s for s in Speaker.objects.filter(uuid__in=list(wanted)).select_related("event")
+    }
+    speaker_slugs = set(Speaker.objects.filter(event=umbrella).values_list("slug", flat=True))
+    new_speakers, changed_speakers = [], []
+    for key, person in wanted.items():
+        where = f"speaker {key} ({person.name[:40]!r})"
+        values = {
+            "name": person.name,
+            "bio": person.bio,
+            "picture_url": _accepted_url(
+                person.avatar, Speaker, "picture_url", where, report, base_url=base_url
+            ),
+            "links": _accepted_links(person.links, where, report, base_url),
+        }
+        row = existing.get(key)
+        if row is not None and row.event_id != umbrella.pk:
+            report.notes.append(f"speaker {person.name!r}: guid {key} belongs to {row.event}")
+            report.counts[("speakers", "skipped")] += 1
+            continue
+        if not _fits(person.name, "name", Speaker, f"speaker {key}", report):
+            report.counts[("speakers", "skipped")] += 1
+            continue
+        if row is None:
+            row = Speaker(
+                event=umbrella, uuid=key, slug=allocate_slug(person.name, speaker_slugs), **values
+            )
+            new_speakers.append(_checked(row, where))
+            report.counts[("speakers", "created")] += 1
+        elif _update(row, values):
+            changed_speakers.append(_checked(row, where))
+            report.counts[("speakers", "updated")] += 1
+        else:
+            report.counts[("speakers", "unchanged")] += 1
+        run.speaker_for[key] = row
+    Speaker.objects.bulk_create(new_speakers, batch_size=500)
+    _bulk_update(Speaker, changed_speakers, ["name", "bio", "picture_url", "links"])
+
+
+_SESSION_FIELDS = [
+    "title",
+    "subtitle",
+    "abstract",
+    "description",
+    "language",
+    "duration",
+    "do_not_record",
+    "track",
+    "session_type",
+]
+
+
+def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Session, Session, str]]:
+    """Sessions: by guid; returns (file item, row, 'created'/'updated'/'unchanged')."""
+    report, event, umbrella = run.report, run.event, run.umbrella
+    kinds = _Kinds(event)
+    session_slugs = set(Session.objects.filter(umbrella=umbrella).values_list("slug", flat=True))
+    total = len(run.programme.sessions)
+    seen: set[uuid.UUID] = set()
+    accepted: list[tuple[neutral.Session, Session, str]] = []
+    for n, item in enumerate(run.programme.sessions, start=1):
+        if progress:
+            progress(n, total)
+        where = f"session {item.guid} ({item.title[:40]!r})"
+        if item.guid in seen:
+            report.notes.append(f"{where}: guid appears twice in the file; second one skipped")
+            report.counts[("sessions", "skipped")] += 1
+            continue
+        seen.add(item.guid)
+        if not all(
+            _fits(value, field, Session, where, report)
+            for value, field in [
+                (item.title, "title"),
+                (item.subtitle, "subtitle"),
+                (item.language, "language"),
+            ]
+        ):
+            report.counts[("sessions", "skipped")] += 1
+            continue
+        row = run.sessions.get(item.guid)
+        if row is not None and row.umbrella_id != umbrella.pk:
+            report.notes.append(f"{where}: this guid belongs to {row.umbrella}; skipped")
+            report.counts[("sessions", "skipped")] += 1
+            continue
+        values = {
+            "title": item.title,
+            "subtitle": item.subtitle,
+            "abstract": item.abstract,
+            "description": item.description,
+            "language": item.language or "en",
+            "duration": round(item.duration.total_seconds() / 60),
+            "do_not_record": bool(item.do_not_record),
+            "track": kinds.track(item, where),
+            "session_type": kinds.session_type(item, where),
+        }
+        if row is None:
+            row = Session(
+                event=event,
+                umbrella=umbrella,
+                uuid=item.guid,
+                slug=_new_slug(item, session_slugs),
+                state=Session.CONFIRMED,
+                **values,
+            )
+            accepted.append((item, _checked(row, where), "created"))
+        else:
+            outcome = "updated" if _update(row, values) else "unchanged"
+            accepted.append((item, _checked(row, where) if outcome == "updated" else row, outcome))
+    Session.objects.bulk_create([r for _, r, o in accepted if o == "created"], batch_size=500)
+    _bulk_update(Session, [r for _, r, o in accepted if o == "updated"], _SESSION_FIELDS)
+    return accepted
+
+
+class _Kinds:
+    """The event's session types and tracks by name, created as the file names new ones."""
+
+    def __init__(self, event: Event):
+        self.event = event
+        self.tracks = {t.name: t for t in Track.objects.filter(event=event)}
+        self.types = {t.name: t for t in SessionType.objects.filter(event=event)}
+
+    def session_type(self, item: neutral.Session, where: str) -> SessionType:
+        name = (item.type or "Talk")[:80]
+        if name not in self.types:
+            self.types[name] = SessionType(
+                event=self.event,
+                name=name,
+                default_duration=int(item.duration.total_seconds() // 60) or 30,
+            )
+            _checked(self.types[name], f"{where}: type {name!r}", exclude=("slug",)).save()
+        return self.types[name]
+
+    def track(self, item: neutral.Session, where: str) -> Track | None:
+        if item.track is None:
+            return None
+        name = item.track.name
+        if name not in self.tracks:
+            self.tracks[name] = Track(
+                event=self.event, name=name[:120], colour=item.track.color or "#666666"
+            )
+            _checked(self.tracks[name], f"{where}: track {name[:40]!r}", exclude=("slug",)).save()
+        return self.tracks[name]
+
+
+def _new_slug(item: neutral.Session, taken: set[str]) -> str:
+    """The file's slug if it is one and free (it becomes part of the page's URL), else one
+    made from the title."""
+    wanted = (item.slug or "")[:100]
+    if wanted and _SLUG.fullmatch(wanted) and wanted not in taken:
+        taken.add(wanted)
+        return wanted
+    return allocate_slug(item.title, taken)
+
+
+def _link_and_place(run: _Run, accepted: list[tuple[neutral.Session, Session, str]]) -> None:
+    """Each session's speakers and links as the file gives them, and its place in the work in
+    progress; a session whose speakers, links or place changed counts as updated."""
+    report, base_url = run.report, run.programme.base_url
+    wip = wip_schedule(run.umbrella)
+    ids = [row.pk for _, row, _ in accepted]
+    links_now: dict[int, list[int]] = defaultdict(list)
+    for session_id, speaker_id in SessionSpeaker.objects.filter(session_id__in=ids).values_list(
+        "session_id", "speaker_id"
+    ):
+        links_now[session_id].append(speaker_id)
+    resources_now: dict[int, list[tuple]] = defaultdict(list)
+    for row in Resource.objects.filter(session_id__in=ids).values_list(
+        "session_id", "kind", "title", "url", "link_type"
+    ):
+        resources_now[row[0]].append(row[1:])
+    wip_slots = {s.session_id: s for s in wip.slots.filter(session_id__in=ids, part=1)}
+
+    relink, new_links, reresource, new_resources, new_slots, moved_slots = [], [], [], [], [], []
+    for item, row, outcome in accepted:
+        speaker_ids = list(
+            dict.fromkeys(
+                run.speaker_for[run.person_uuid(p)].pk
+                for p in item.persons
+                if run.person_uuid(p) in run.speaker_for
+            )
+        )
+        if links_now.get(row.pk, []) != speaker_ids:
+            relink.append(row.pk)
+            new_links += [
+                SessionSpeaker(session=row, speaker_id=sid, position=i)
+                for i, sid in enumerate(speaker_ids)
+            ]
+            outcome = "updated" if outcome == "unchanged" else outcome
+        where = f"session {item.guid} ({item.title[:40]!r})"
+        wanted_resources = [
+            (_resource_kind(x, attachment), x.title, url, x.type or "")
+            for x, attachment in [(x, False) for x in item.links]
+            + [(x, True) for x in item.attachments]
+            if (url := _accepted_url(x.url, Resource, "url", where, report, base_url=base_url))
+        ]
+        if resources_now.get(row.pk, []) != wanted_resources:
+            reresource.append(row.pk)
+            new_resources += [
+                Resource(session=row, kind=k, title=t, url=u, link_type=lt, position=i)
+                for i, (k, t, u, lt) in enumerate(wanted_resources)
+            ]
+            outcome = "updated" if outcome == "unchanged" else outcome
+        # The file's placement becomes the work in progress.
+        room = run.room_for.get(id(item.room)) if item.room is not None else None
+        start, end = item.start, item.start + dt.timedelta(minutes=row.duration)
+        slot = wip_slots.get(row.pk)
+        if slot is None:
+            new_slots.append(Slot(schedule=wip, session=row, room=room, start=start, end=end))
+            outcome = "updated" if outcome == "unchanged" else outcome
+        elif (slot.start, slot.end, slot.room_id) != (start, end, room.pk if room else None):
+            slot.start, slot.end, slot.room = start, end, room
+            moved_slots.append(slot)
+            outcome = "updated" if outcome == "unchanged" else outcome
+        report.counts[("sessions", outcome)] += 1
+    SessionSpeaker.objects.filter(session_id__in=relink).delete()
+    SessionSpeaker.objects.bulk_create(new_links, batch_size=1000)
+    Resource.objects.filter(session_id__in=reresource).delete()
+    for resource in new_resources:
+        _checked(resource, f"session {resource.session.uuid}: link {resource.url[:80]!r}")
+    Resource.objects.bulk_create(new_resources, batch_size=1000)
+    Slot.objects.bulk_create(new_slots, batch_size=1000)
+    Slot.objects.bulk_update(moved_slots, ["start", "end", "room"], batch_size=500)
+
+
+def _publish(run: _Run, release: bool) -> None:
+    """Report the file's own conflicts, release when asked and anything changed, and count
+    the change to what the public sees."""
+    report, umbrella, programme = run.report, run.umbrella, run.programme
+    report.notes.extend(programme.warnings)
+    conflicts = schedule_conflicts(wip_schedule(umbrella))
+    if conflicts:
+        report.notes.append(
+            f"the file's schedule has {len(conflicts)} conflict(s), kept as published; first: "
+            + conflicts[0].message
+        )
+    changed = any(o in ("created", "updated") for (_kind, o), n in report.counts.items() if n)
+    if release and (changed or latest_release(umbrella) is None):
+        version = programme.version or "imported"
+        taken = set(Schedule.objects.filter(event=umbrella).values_list("version", flat=True))
+        name, n = version[:70], 2
+        while name in taken:
+            name = f"{version[:70]} ({n})"
+            n += 1
+        report.release = release_schedule(umbrella, name, allow_conflicts=True, comment="Imported.")
+    if changed:
+        # Bulk writes send no signals: published text may have changed without a release.
+        published_changed(umbrella.pk)
+
+
+def import_file(
+    data: bytes,
+    event_slug: str,
+    *,
+    format: str | None = None,
+    release: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> ImportReport:
+    """Parse and import a schedule file; raises ``interop.FormatError`` before writing anything."""
+    programme = interop.parse(data, format=format, max_bytes=settings.HALLWAY_MAX_IMPORT_BYTES)
+    return import_programme(programme, event_slug, release=release, progress=progress)
