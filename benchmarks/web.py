@@ -157,7 +157,11 @@ def _move_and_release(version: str, *, seed: int) -> None:
 def _touch_and_release(slug: str, version: str) -> None:
     """Change one session's title and release (an import republishes conflicts as they are)."""
     from hallway.events.models import Event
-    from hallway.programme.models import Session
+
+    try:
+        from hallway.programme.models import Session
+    except ImportError:  # a revision before the app's package was renamed
+        from hallway.program.models import Session
     from hallway.schedule.services import release_schedule
 
     event = Event.objects.get(slug=slug)
@@ -169,7 +173,11 @@ def _touch_and_release(slug: str, version: str) -> None:
 
 def _info() -> dict:
     from hallway.events.models import Event
-    from hallway.programme.models import Session
+
+    try:
+        from hallway.programme.models import Session
+    except ImportError:  # a revision before the app's package was renamed
+        from hallway.program.models import Session
     from hallway.schedule.models import Schedule
 
     info = {}

@@ -4,9 +4,9 @@ field; saving is left to ``services``."""
 from __future__ import annotations
 
 from django import forms
-from django.core.validators import URLValidator
 
 from hallway.cfp.models import Answer, Question, SpeakerProfile, Submission
+from hallway.common.validators import validate_web_url
 
 MAX_ANSWER_FILE = 10 * 1024 * 1024
 
@@ -169,10 +169,10 @@ class ProfileForm(forms.ModelForm):
     def clean_links_text(self) -> list[str]:
         links = [line.strip() for line in self.cleaned_data["links_text"].splitlines()]
         links = [link for link in links if link]
-        validate = URLValidator(schemes=["http", "https"])
         for n, link in enumerate(links, 1):
             try:
-                validate(link)
+                # The one link rule every way in shares (hallway.common.validators).
+                validate_web_url(link)
             except forms.ValidationError:
                 raise forms.ValidationError(
                     f"Line {n} ({link[:60]}) is not an http(s) web address."
