@@ -296,6 +296,9 @@ def set_up(server: Server) -> None:
     log(f"{server.revision.label}/{server.db}: hallway from {where}")
     server.hallway("migrate", "--no-input", "-v0", step="migrate")
     server.hallway("load-demo", step="load-demo")
+    # Revisions before `hallway serve` collected static files itself served every page as a
+    # 500 with HALLWAY_DEBUG=0 (no manifest); collecting here measures them as they were meant.
+    server.hallway("collectstatic", "--no-input", "-v0", step="collectstatic")
     server.child("moves", str(MOVES), step=f"{MOVES} releases")
     server.hallway("import", str(MID_FILE), "--event", MID, step=f"import {MID_FILE.name}")
     server.hallway("import", str(BIG_FILE), "--event", BIG, step=f"import {BIG_FILE.name}")

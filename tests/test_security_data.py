@@ -22,7 +22,7 @@ from django.test import Client
 
 from hallway import interop
 from hallway.events.models import Event, Room, Track
-from hallway.interop.model import Link, Person, Programme, Session
+from hallway.interop.model import Entry, Link, Person, Programme
 from hallway.interop.model import Track as TrackItem
 from hallway.programme.models import Resource, Speaker
 from hallway.schedule.services import latest_release
@@ -230,7 +230,7 @@ def test_pages_never_put_a_bad_colour_stored_past_validation_into_a_style(demo, 
 def test_exports_leave_out_script_links() -> None:
     links = [Link(url=u, title="t") for u in HOSTILE_URLS] + [Link(url=GOOD_URL, title="ok")]
     person = Person(name="P", links=list(links), avatar=HOSTILE_URLS[0], url=HOSTILE_URLS[1])
-    session = Session(
+    session = Entry(
         guid=uuid.uuid4(),
         title="T",
         start=dt.datetime(2031, 5, 1, 10, tzinfo=dt.UTC),
@@ -271,7 +271,7 @@ def test_exports_leave_out_script_links() -> None:
 def test_csv_cells_never_start_a_formula() -> None:
     titles = ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1", "plain", "a=b"]
     sessions = [
-        Session(
+        Entry(
             guid=uuid.uuid4(),
             title=title,
             start=dt.datetime(2031, 5, 1, 10 + n, tzinfo=dt.UTC),

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from hallway.common.validators import is_safe_url
-from hallway.interop.model import Link, Programme, Session
+from hallway.interop.model import Entry, Link, Programme
 
 
 def _xml_link(url: str) -> bool:
@@ -71,7 +71,7 @@ def _kept(value: str | None, pattern: re.Pattern) -> str | None:
     return value if value and pattern.match(value) else None
 
 
-def session_view(session: Session, rules: Rules, *, keep_slug: bool, keep_id: bool) -> dict:
+def session_view(session: Entry, rules: Rules, *, keep_slug: bool, keep_id: bool) -> dict:
     return {
         "guid": session.guid,
         "local_id": session.local_id if keep_id else "(reallocated)",

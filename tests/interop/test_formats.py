@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from hallway.interop import FORMATS, Programme, Room, Session, export, parse, sniff
+from hallway.interop import FORMATS, Entry, Programme, Room, export, parse, sniff
 
 SESSIONIZE = {
     "sessions": [
@@ -60,7 +60,7 @@ SESSIONIZE = {
     ],
     "categories": [
         {"id": 1, "title": "Track", "items": [{"id": 11, "name": "Cloud"}]},
-        {"id": 2, "title": "Session format", "items": [{"id": 21, "name": "Lightning talk"}]},
+        {"id": 2, "title": "Entry format", "items": [{"id": 21, "name": "Lightning talk"}]},
     ],
     "rooms": [{"id": 1, "name": "Aula"}],
     "questions": [],
@@ -173,7 +173,7 @@ def _one_session_programme(**session_fields) -> Programme:
         "room": room,
     } | session_fields
     return Programme(
-        title="Camp", time_zone="Europe/Rome", rooms=[room], sessions=[Session(**fields)]
+        title="Camp", time_zone="Europe/Rome", rooms=[room], sessions=[Entry(**fields)]
     )
 
 
@@ -249,7 +249,7 @@ def test_day_change_is_read_from_how_the_file_groups_its_nights() -> None:
             rooms=[room],
             days=days,
             sessions=[
-                Session(
+                Entry(
                     guid=uuid.uuid4(),
                     title=f"s{i}",
                     start=start,

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from hallway.interop import (
+    Entry,
     Person,
     Programme,
     Room,
-    Session,
     Track,
     export,
     filter_programme,
@@ -33,7 +33,7 @@ def programme() -> Programme:
     science, art = Track("Science", color="#00A356"), Track("Art & Beauty")
     ada, bob = Person("Ada Lovelace", guid=uuid.uuid4()), Person("Bøb Ünïcode", local_id=7)
     sessions = [
-        Session(
+        Entry(
             guid=uuid.uuid4(),
             title=" ".join(["Ünïcödé ✓ 日本語の講演"] * 6),
             start=datetime(2024, 12, 27, 10, 30, tzinfo=BERLIN),
@@ -45,7 +45,7 @@ def programme() -> Programme:
             sub_event="kcd",
             url="https://example.org/a",
         ),
-        Session(
+        Entry(
             guid=uuid.uuid4(),
             title="Second",
             start=datetime(2024, 12, 27, 12, 0, tzinfo=BERLIN),
@@ -54,7 +54,7 @@ def programme() -> Programme:
             track=art,
             persons=[bob],
         ),
-        Session(
+        Entry(
             guid=uuid.uuid4(),
             title="Third",
             start=datetime(2024, 12, 28, 0, 30, tzinfo=BERLIN),

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hallway.interop import (
+    Entry,
     FormatError,
     Link,
     Person,
     Programme,
     Room,
-    Session,
     Track,
     export,
     parse,
@@ -60,7 +60,7 @@ def programmes(draw) -> Programme:
     for i in range(draw(st.integers(1, 8))):
         start = (base + timedelta(minutes=5 * draw(st.integers(0, 2 * 24 * 12)))).replace(tzinfo=tz)
         sessions.append(
-            Session(
+            Entry(
                 guid=uuid.uuid4(),
                 local_id=i + 1,
                 title=draw(name),
@@ -178,7 +178,7 @@ def _paths(node: object, path: tuple = ()) -> list[tuple]:
 def _frab_json_document() -> object:
     tz = ZoneInfo("Europe/Brussels")
     room, track, person = Room("K.1.105"), Track("Rust"), Person("Ada", local_id=1)
-    session = Session(
+    session = Entry(
         guid=uuid.uuid4(),
         local_id=1,
         title="Ownership",

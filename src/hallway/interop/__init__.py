@@ -23,7 +23,7 @@ from .errors import FormatError
 from .frab_json import export_frab_json, parse_frab_json_document
 from .frab_xml import export_frab_xml, parse_frab_xml
 from .ical import export_ical, parse_ical
-from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uuid, slugify
+from .model import Day, Entry, Link, Person, Programme, Room, Track, derive_uuid, slugify
 from .scale_signs import parse_scale_signs_document
 from .schedule2 import parse_schedule2_document
 from .sessionize import parse_sessionize_document
@@ -196,7 +196,7 @@ def filter_programme(
     room: str | Room | None = None,
     person: str | Person | None = None,
     sub_event: str | None = None,
-    session: str | uuid.UUID | Session | None = None,
+    session: str | uuid.UUID | Entry | None = None,
 ) -> Programme:
     """A copy of ``programme`` holding only the sessions matching every given criterion.
 
@@ -231,7 +231,7 @@ def filter_programme(
     if sub_event is not None:
         sessions = [s for s in sessions if s.sub_event == sub_event]
     if session is not None:
-        wanted = session.guid if isinstance(session, Session) else uuid.UUID(str(session))
+        wanted = session.guid if isinstance(session, Entry) else uuid.UUID(str(session))
         sessions = [s for s in sessions if s.guid == wanted]
     used_rooms = {id(s.room) for s in sessions}
     used_tracks = {id(s.track) for s in sessions}
@@ -265,7 +265,7 @@ __all__ = [
     "Person",
     "Programme",
     "Room",
-    "Session",
+    "Entry",
     "Track",
     "derive_uuid",
     "export",

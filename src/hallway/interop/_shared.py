@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from hallway.common.validators import is_safe_url
 
 from .errors import FormatError, decode_utf8
-from .model import Day, Programme, Session
+from .model import Day, Entry, Programme
 
 _DURATION = re.compile(r"^\s*(?:(\d+):)?(\d{1,3}):(\d{2})(?::(\d{2}))?\s*$")
 _ISO_DURATION = re.compile(
@@ -106,7 +106,7 @@ def xml_text(value: str) -> str:
     return _XML_ILLEGAL.sub("", value)
 
 
-def group_by_day(programme: Programme) -> list[tuple[Day, list[Session]]]:
+def group_by_day(programme: Programme) -> list[tuple[Day, list[Entry]]]:
     """Sessions grouped into the programme's days, every day given a start and an end.
 
     A session belongs to the day whose ``start``–``end`` range holds it (days may run past
@@ -116,7 +116,7 @@ def group_by_day(programme: Programme) -> list[tuple[Day, list[Session]]]:
     tz = ZoneInfo(programme.time_zone)
     days = sorted(programme.days, key=lambda d: d.date)
     by_date = {d.date: d for d in days}
-    buckets: dict[date, list[Session]] = defaultdict(list)
+    buckets: dict[date, list[Entry]] = defaultdict(list)
     for session in sorted(
         programme.sessions, key=lambda s: (s.start, s.room.name if s.room else "", s.title)
     ):
@@ -223,7 +223,7 @@ def dedupe_guids(programme: Programme) -> None:
         seen.add(session.guid)
 
 
-def allocate_ids(sessions: list[Session]) -> dict[int, int]:
+def allocate_ids(sessions: list[Entry]) -> dict[int, int]:
     """A positive, unique numeric id per session (frab needs one): keep the source's where
     it is usable, give the others fresh numbers above the largest.  Keyed by ``id(session)``."""
     taken: set[int] = set()

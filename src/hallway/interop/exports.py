@@ -166,7 +166,7 @@ def programme_for(
         multi = session.parts > 1
         sequence, changed_at = history.get((session.pk, slot.part), (0, release.released_at))
         programme.sessions.append(
-            neutral.Session(
+            neutral.Entry(
                 # Every part of a multi-part workshop is its own entry with its own stable guid.
                 guid=session.uuid
                 if slot.part == 1
@@ -198,7 +198,7 @@ def programme_for(
     programme.rooms = list(rooms.values())
     programme.tracks = list(tracks.values())
     programme.persons = list(persons.values())
-    by_day: dict[dt.date, list[neutral.Session]] = defaultdict(list)
+    by_day: dict[dt.date, list[neutral.Entry]] = defaultdict(list)
     for s in programme.sessions:
         by_day[umbrella.day_of(s.start)].append(s)
     for index, day in enumerate(event.days):

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from hallway.common.validators import is_colour, is_safe_url
 
 from . import _shared as sh
-from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uuid, slugify
+from .model import Day, Entry, Link, Person, Programme, Room, Track, derive_uuid, slugify
 
 FORMAT = "frab-json"
 SCHEMA_ID = "https://c3voc.de/schedule/schema.json"
@@ -185,9 +185,7 @@ class _Reader:
             return None
         return self.rooms.setdefault(name, Room(name=name))
 
-    def _event(
-        self, ev: dict, day: Day, room_name: str, programme: Programme, path: str
-    ) -> Session:
+    def _event(self, ev: dict, day: Day, room_name: str, programme: Programme, path: str) -> Entry:
         j = self.j
         title = j.text(ev, "title", path, required=True)
         for key, value in ev.items():
@@ -220,7 +218,7 @@ class _Reader:
         else:
             raise j.fail("event has neither 'duration' nor 'end'", path)
         track = j.text(ev, "track", path)
-        session = Session(
+        session = Entry(
             guid=guid,
             local_id=local_id,
             code=j.text(ev, "code", path) or None,
@@ -318,7 +316,7 @@ def json_acronym(programme: Programme) -> str:
     return candidate.ljust(4, "_")
 
 
-def session_slug(session: Session, acronym: str, local_id: int) -> str:
+def session_slug(session: Entry, acronym: str, local_id: int) -> str:
     if _SLUG.match(session.slug):
         return session.slug
     return (
@@ -437,7 +435,7 @@ def export_frab_json_document(programme: Programme) -> dict:
     }
 
 
-def _event_json(session: Session, local_id: int, acronym: str, tz: ZoneInfo) -> dict:
+def _event_json(session: Entry, local_id: int, acronym: str, tz: ZoneInfo) -> dict:
     local = session.start.astimezone(tz)
     minutes = int(session.duration.total_seconds() // 60)
     event: dict = {

@@ -25,7 +25,7 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from . import _shared as sh
 from .errors import FormatError, decode_utf8
-from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uuid, slugify
+from .model import Day, Entry, Link, Person, Programme, Room, Track, derive_uuid, slugify
 
 FORMAT = "frab-xml"
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
@@ -213,7 +213,7 @@ class _Reader:
         for i, element in enumerate(root.findall("tracks/track"), start=1):
             self._declare_track(element, f"/schedule/tracks/track[{i}]")
 
-        sessions: list[Session] = []
+        sessions: list[Entry] = []
         for d, day_el in enumerate(root.findall("day"), start=1):
             dpath = f"/schedule/day[{d}]"
             day = self._read_day(day_el, d, dpath)
@@ -307,7 +307,7 @@ class _Reader:
 
     def _read_event(
         self, el: Element, day: Day, day_change: time | None, programme: Programme, path: str
-    ) -> Session:
+    ) -> Entry:
         def text(tag: str) -> str:
             return (el.findtext(tag) or "").strip()
 
@@ -337,7 +337,7 @@ class _Reader:
             text("duration"), format=FORMAT, location=self.where(el, f"{path}/duration")
         )
         track_name = text("track")
-        session = Session(
+        session = Entry(
             guid=guid,
             local_id=local_id,
             code=el.get("code") or None,
@@ -507,7 +507,7 @@ def _room_element(day_el: Element, room: Room) -> Element:
     return _sub(day_el, "room", **attrs)
 
 
-def _event(room_el: Element, session: Session, local_id: int, tz, seen_slugs: set[str]) -> None:
+def _event(room_el: Element, session: Entry, local_id: int, tz, seen_slugs: set[str]) -> None:
     attrs = {"guid": str(session.guid), "id": str(local_id)}
     if session.code and re.fullmatch(r"[0-9A-Z]{6}", session.code):
         attrs["code"] = session.code

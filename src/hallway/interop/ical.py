@@ -27,7 +27,7 @@ import recurring_ical_events
 
 from . import _shared as sh
 from .errors import FormatError, decode_utf8
-from .model import Person, Programme, Room, Session, Track, derive_uuid
+from .model import Entry, Person, Programme, Room, Track, derive_uuid
 
 FORMAT = "ical"
 PRODID = "-//hallway//hallway interop//EN"
@@ -156,7 +156,7 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
             name = str(attendee.params.get("CN", "")).strip()
             if name:
                 speakers.append(persons.setdefault(name, Person(name=name)))
-        session = Session(
+        session = Entry(
             guid=guid,
             title=title,
             start=start,

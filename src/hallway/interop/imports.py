@@ -208,14 +208,14 @@ _SESSION_FIELDS = [
 ]
 
 
-def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Session, Session, str]]:
+def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, str]]:
     """Sessions: by guid; returns (file item, row, 'created'/'updated'/'unchanged')."""
     report, event, umbrella = run.report, run.event, run.umbrella
     kinds = _Kinds(event)
     session_slugs = set(Session.objects.filter(umbrella=umbrella).values_list("slug", flat=True))
     total = len(run.programme.sessions)
     seen: set[uuid.UUID] = set()
-    accepted: list[tuple[neutral.Session, Session, str]] = []
+    accepted: list[tuple[neutral.Entry, Session, str]] = []
     for n, item in enumerate(run.programme.sessions, start=1):
         if progress:
             progress(n, total)
@@ -277,7 +277,7 @@ class _Kinds:
         self.tracks = {t.name: t for t in Track.objects.filter(event=event)}
         self.types = {t.name: t for t in SessionType.objects.filter(event=event)}
 
-    def session_type(self, item: neutral.Session, where: str) -> SessionType:
+    def session_type(self, item: neutral.Entry, where: str) -> SessionType:
         name = (item.type or "Talk")[:80]
         if name not in self.types:
             self.types[name] = SessionType(
@@ -288,7 +288,7 @@ class _Kinds:
             _checked(self.types[name], f"{where}: type {name!r}", exclude=("slug",)).save()
         return self.types[name]
 
-    def track(self, item: neutral.Session, where: str) -> Track | None:
+    def track(self, item: neutral.Entry, where: str) -> Track | None:
         if item.track is None:
             return None
         name = item.track.name
@@ -300,7 +300,7 @@ class _Kinds:
         return self.tracks[name]
 
 
-def _new_slug(item: neutral.Session, taken: set[str]) -> str:
+def _new_slug(item: neutral.Entry, taken: set[str]) -> str:
     """The file's slug if it is one and free (it becomes part of the page's URL), else one
     made from the title."""
     wanted = (item.slug or "")[:100]
@@ -310,7 +310,7 @@ def _new_slug(item: neutral.Session, taken: set[str]) -> str:
     return allocate_slug(item.title, taken)
 
 
-def _link_and_place(run: _Run, accepted: list[tuple[neutral.Session, Session, str]]) -> None:
+def _link_and_place(run: _Run, accepted: list[tuple[neutral.Entry, Session, str]]) -> None:
     """Each session's speakers and links as the file gives them, and its place in the work in
     progress; a session whose speakers, links or place changed counts as updated."""
     report, base_url = run.report, run.programme.base_url

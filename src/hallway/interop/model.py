@@ -30,7 +30,7 @@ __all__ = [
     "Person",
     "Programme",
     "Room",
-    "Session",
+    "Entry",
     "Track",
     "derive_uuid",
     "slugify",
@@ -110,7 +110,10 @@ class Day:
 
 
 @dataclass
-class Session:
+class Entry:
+    """One session of the programme as a schedule file lists it (frab's "event"): at one time,
+    in one room.  Not hallway.programme's Session, the database row it is imported into."""
+
     guid: uuid.UUID
     title: str
     start: datetime  # timezone-aware
@@ -164,7 +167,7 @@ class Programme:
     rooms: list[Room] = field(default_factory=list)
     tracks: list[Track] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)
-    sessions: list[Session] = field(default_factory=list)
+    sessions: list[Entry] = field(default_factory=list)
     #: Things a parser tolerated or skipped, each with its location, for the import report.
     warnings: list[str] = field(default_factory=list)
 

@@ -16,7 +16,7 @@ import re
 from urllib.parse import urljoin
 
 from . import _shared as sh
-from .model import Person, Programme, Room, Session, Track, derive_uuid
+from .model import Entry, Person, Programme, Room, Track, derive_uuid
 
 FORMAT = "scale-signs"
 SCALE_SITE = "https://www.socallinuxexpo.org"
@@ -80,7 +80,7 @@ def parse_scale_signs_document(document: object, *, time_zone: str | None = None
                 if name:
                     speakers.append(persons.setdefault(name, Person(name=name)))
             link = j.text(item, "Link", path)
-            session = Session(
+            session = Entry(
                 guid=derive_uuid("scale-signs", title, item["StartTime"], room_name),
                 title=title,
                 start=start,

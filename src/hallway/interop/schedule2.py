@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 
 from . import _shared as sh
-from .model import Day, Link, Person, Programme, Room, Session, Track, derive_uuid
+from .model import Day, Entry, Link, Person, Programme, Room, Track, derive_uuid
 
 FORMAT = "schedule2-json"
 
@@ -170,7 +170,7 @@ def parse_schedule2_document(document: object, *, time_zone: str | None = None) 
                     j.text(track_ref, "slug", f"{path}.track")
                     or j.text(track_ref, "name", f"{path}.track")
                 )
-            session = Session(
+            session = Entry(
                 guid=_uuid(j.text(item, "guid", path, required=True), warnings, path),
                 code=j.text(item, "code", path) or None,
                 title=j.text(item, "title", path, required=True),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 
 from . import _shared as sh
-from .model import Link, Person, Programme, Room, Session, Track, derive_uuid
+from .model import Entry, Link, Person, Programme, Room, Track, derive_uuid
 
 FORMAT = "sessionize"
 
@@ -105,7 +105,7 @@ def parse_sessionize_document(
             category_ids = [
                 str(x) for x in j.arr(item.get("categoryItems"), f"{path}.categoryItems")
             ]
-            session = Session(
+            session = Entry(
                 guid=derive_uuid("sessionize", "session", session_id),
                 local_id=int(session_id) if session_id.isdigit() else None,
                 title=j.text(item, "title", path, required=True),
