@@ -81,6 +81,18 @@ def demo(db):
     return Event.objects.get(slug=DEMO_SLUG)
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium through Playwright, one per test module (see tests/chromium.py)."""
+    from chromium import ARGS, CHROMIUM
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     """``../shared`` (real interop files, schemas, the scheduling referee).

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from django.utils import timezone
+
+from chromium import NEEDS_CHROMIUM
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the
 # test's own database queries as "async-unsafe".
@@ -25,34 +26,9 @@ from hallway.schedule.services import unscheduled_sessions  # noqa: E402
 
 from .conftest import give_role, make_user  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "a-long-demo-passphrase-1"  # noqa: S105 - test accounts only
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is not installed "
-        "(sudo apt-get install chromium); Playwright's download does not work here",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+pytestmark = NEEDS_CHROMIUM
 
 
 def _page(browser):

@@ -9,42 +9,18 @@ on the pages is clicked; a dialog, or ``window.__pwned`` set, fails the test.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
+
+from chromium import NEEDS_CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from hostile_data import HOSTILE_URLS, frab_json  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 SLUG = "hostile-browser"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is not installed "
-        "(sudo apt-get install chromium); Playwright's download does not work here",
-    ),
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
+pytestmark = NEEDS_CHROMIUM
 
 
 def hostile_programme():

@@ -7,27 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import pytest
+
+from chromium import NEEDS_CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 from hallway.programme.models import Session  # noqa: E402
 from hallway.schedule.services import latest_release  # noqa: E402
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
 THURSDAY, FRIDAY = dt.date(2027, 3, 4), dt.date(2027, 3, 5)
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is not installed "
-        "(sudo apt-get install chromium); Playwright's download does not work here",
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 # For every card of the grid: the title's box inside the card's, and every line shown after
 # it (speakers, meta) starting below the title, not over it.
@@ -43,15 +35,6 @@ CARD_GEOMETRY = """
           titleHeight: title.height, below};
 })
 """
-
-
-@pytest.fixture(scope="module")
-def browser():
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.mark.django_db(transaction=True)
