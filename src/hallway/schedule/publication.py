@@ -146,7 +146,9 @@ def public_page(*, params: tuple[str, ...] = (), per_minute: bool = False):
             query = "&".join(
                 f"{name}={value}" for name in params for value in sorted(request.GET.getlist(name))
             )
-            moment = now.strftime("%Y-%m-%dT%H:%M") if per_minute else now.date().isoformat()
+            # Pages that default to "today" (the grid without a day) follow the event's day
+            # change, which falls on an hour somewhere: keyed by the hour, they never lag.
+            moment = now.strftime("%Y-%m-%dT%H:%M" if per_minute else "%Y-%m-%dT%H")
             raw = "|".join([slug, str(generation), request.get_host(), request.path, query, moment])
             key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
             etag = quote_etag(key[5:37])
