@@ -96,7 +96,7 @@ def test_hostile_submissions_are_inert_from_the_form_to_every_export(
     root = ElementTree.fromstring(xml)
     for element in root.iter():
         for value in [element.text or "", *element.attrib.values()]:
-            assert scheme_of(value.strip()) not in SCRIPT_SCHEMES or "<" in value
+            assert scheme_of(value.strip()) not in SCRIPT_SCHEMES, value[:80]
     calendar = icalendar.Calendar.from_ical(client.get("/kcd-pasadena/schedule.ics").content)
     assert len(calendar.walk("VEVENT")) >= 3
     rows = list(csv.reader(io.StringIO(client.get("/kcd-pasadena/schedule.csv").content.decode())))
