@@ -37,16 +37,17 @@ def test_an_entry_keeps_actor_object_and_what_changed():
 def test_umbrella_log_includes_sub_events_but_not_the_other_way_round():
     world = make_world()
     sub = world.apricot.event
+    made_by_the_world = set(entries_for_event(world.alpha))  # its first release
     on_sub = record(sub, "session.changed", note="on the sub-event")
     on_umbrella = record(world.alpha, "release.made", note="on the umbrella")
     record(world.zulu, "release.made", note="another conference")
-    assert set(entries_for_event(world.alpha)) == {on_sub, on_umbrella}
+    assert set(entries_for_event(world.alpha)) - made_by_the_world == {on_sub, on_umbrella}
     assert list(entries_for_event(sub)) == [on_sub]
 
 
 def test_an_entry_written_in_a_rolled_back_change_is_gone():
     world = make_world()
     with pytest.raises(RuntimeError), transaction.atomic():
-        record(world.alpha, "release.made")
-        raise RuntimeError("the release failed")
-    assert not entries_for_event(world.alpha).exists()
+        record(world.alpha, "room.changed", note="rolled back")
+        raise RuntimeError("the change failed")
+    assert not entries_for_event(world.alpha).filter(note="rolled back").exists()
