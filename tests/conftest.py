@@ -7,11 +7,17 @@ Tests that flush the database (live-server browser tests) reload it through the 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+from subprocesses import hallway_environment
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -110,3 +116,48 @@ def shared_dir() -> Path:
     if os.environ.get("HALLWAY_REQUIRE_SHARED") == "1":
         pytest.fail(f"HALLWAY_REQUIRE_SHARED=1 but {SHARED} does not exist")
     pytest.skip(f"{SHARED} is absent (it ships beside the repository in CI only)")
+
+
+def _built_once(tmp_path_factory, name: str, steps: list[tuple[str, ...]]) -> Path:
+    """A data directory made by running ``steps`` (hallway commands) once per test run,
+    shared by every xdist worker: the first to get the lock builds it, the others wait."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent  # the directory all workers' temporary directories share
+    built = root / f"{name}-data"
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (built / "done").exists():
+            shutil.rmtree(built, ignore_errors=True)
+            env = hallway_environment(built)
+            command = Path(sys.executable).with_name("hallway")
+            for args in steps:
+                result = subprocess.run(
+                    [str(command), *args], env=env, capture_output=True, text=True, timeout=600
+                )
+                assert result.returncode == 0, f"hallway {' '.join(args)}: " + (
+                    result.stdout + result.stderr
+                )
+            (built / "done").touch()
+    return built
+
+
+@pytest.fixture
+def migrated_data(tmp_path_factory, tmp_path) -> Path:
+    """A copy of a data directory with an empty, migrated SQLite database (`hallway migrate`)."""
+    source = _built_once(tmp_path_factory, "migrated", [("migrate", "--no-input", "-v0")])
+    copy = tmp_path / "migrated"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("done"))
+    return copy
+
+
+@pytest.fixture
+def demo_data(tmp_path_factory, tmp_path) -> Path:
+    """A copy of a data directory as the first two steps of `make demo` leave it (`hallway
+    migrate`, `hallway load-demo`), built once per test run: each test may change its copy."""
+    source = _built_once(
+        tmp_path_factory, "demo", [("migrate", "--no-input", "-v0"), ("load-demo",)]
+    )
+    copy = tmp_path / "demo"
+    shutil.copytree(source, copy, ignore=shutil.ignore_patterns("done"))
+    return copy

@@ -117,33 +117,28 @@ def test_every_model_is_in_the_backup_or_deliberately_not():
     assert ours - covered == set(), "add new models to hallway.backup.services.MODELS"
 
 
-def test_command_line_round_trip_into_a_fresh_database(tmp_path):
-    """`hallway backup` on one installation, `hallway restore` on a new one (its own SQLite
-    file, just migrated): the exports written by `hallway export` are the same bytes."""
-    import os
+def test_command_line_round_trip_into_a_fresh_database(tmp_path, demo_data, migrated_data):
+    """`hallway backup` on one installation (the demo, as `make demo` loads it), `hallway
+    restore` on a new one (its own SQLite file, just migrated): the exports written by
+    `hallway export` are the same bytes."""
     import subprocess
     import sys
     from pathlib import Path
 
+    from subprocesses import hallway_environment
+
     hallway = Path(sys.executable).with_name("hallway")
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("HALLWAY_", "DJANGO_")) and k != "DATABASE_URL"
-    }
+    data_dirs = {"old": demo_data, "new": migrated_data}
 
     def run(data: str, *args: str) -> None:
-        env = {**base, "HALLWAY_DATA_DIR": str(tmp_path / data)}
+        env = hallway_environment(data_dirs[data])
         result = subprocess.run(
             [str(hallway), *args], env=env, capture_output=True, text=True, timeout=300
         )
         assert result.returncode == 0, result.stdout + result.stderr
 
     backup = tmp_path / "pose27.json.gz"
-    run("old", "migrate", "--no-input", "-v0")
-    run("old", "load-demo")
     run("old", "backup", "pose27", "-o", str(backup))
-    run("new", "migrate", "--no-input", "-v0")
     run("new", "restore", str(backup))
     for fmt in FORMATS:
         for data in ("old", "new"):

@@ -4,7 +4,6 @@ directory, every stylesheet, script and image of the first pages a newcomer open
 
 from __future__ import annotations
 
-import os
 import secrets
 import socket
 import subprocess
@@ -15,17 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from subprocesses import hallway_environment
+
 ROOT = Path(__file__).resolve().parents[1]
 HALLWAY = Path(sys.executable).with_name("hallway")
 
 
 def environment(data: Path, **extra: str) -> dict[str, str]:
-    base = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("HALLWAY_", "DJANGO_")) and k != "DATABASE_URL"
-    }
-    return {**base, "HALLWAY_DATA_DIR": str(data), **extra}
+    return hallway_environment(data, **extra)
 
 
 def hallway(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
@@ -38,17 +34,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def demo_data(tmp_path_factory) -> Path:
-    """A data directory with the demo loaded, as the first two steps of `make demo` leave it."""
-    data = tmp_path_factory.mktemp("demo") / "var"
-    env = environment(data)
-    for args in (("migrate", "--no-input", "-v0"), ("load-demo",)):
-        result = hallway(env, *args)
-        assert result.returncode == 0, result.stdout + result.stderr
-    return data
 
 
 def serve(env: dict[str, str], port: int) -> subprocess.Popen:
@@ -116,14 +101,13 @@ def test_production_refuses_to_serve_while_the_demo_password_works(demo_data):
     assert "hallway-demo" not in output  # the password itself is never printed
 
 
-def test_production_demo_gets_no_usable_password_and_prints_none(tmp_path):
+def test_production_demo_gets_no_usable_password_and_prints_none(migrated_data):
     env = environment(
-        tmp_path / "var",
+        migrated_data,
         HALLWAY_MODE="production",
         HALLWAY_SECRET_KEY=secrets.token_urlsafe(50),
         HALLWAY_ALLOWED_HOSTS="schedule.example.org",
     )
-    assert hallway(env, "migrate", "--no-input", "-v0").returncode == 0
     loaded = hallway(env, "load-demo")
     assert loaded.returncode == 0, loaded.stderr
     assert "hallway-demo" not in loaded.stdout
