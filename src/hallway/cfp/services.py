@@ -253,26 +253,37 @@ def update_submission(
     return current
 
 
+#: States that do not count against a speaker's limit of submissions.
+UNCOUNTED = (Submission.DRAFT, Submission.WITHDRAWN)
+
+
+def _check_limit(submission: Submission, user) -> None:
+    """Refuse if ``user`` would present more of the event's submissions than its call allows
+    (drafts and withdrawn ones do not count; ``submission`` itself is not counted twice)."""
+    limit = submission.event.cfp.max_submissions_per_speaker
+    if not limit:
+        return
+    count = (
+        Submission.objects.filter(event=submission.event, speaker_links__user=user)
+        .exclude(pk=submission.pk)
+        .exclude(state__in=UNCOUNTED)
+        .count()
+    )
+    if count >= limit:
+        raise ValidationError(
+            f"{_name(user)} already has {count} submission(s) to {submission.event}; "
+            f"the limit is {limit} per speaker."
+        )
+
+
 def submit_submission(submission: Submission, by) -> Submission:
     """Draft → submitted: checks the deadline and the event's limit per speaker, then tells
     every speaker it arrived."""
     with transaction.atomic():
         current = _locked(submission)
         _check_deadline(current)
-        limit = current.event.cfp.max_submissions_per_speaker
-        if limit:
-            for link in current.speaker_links.select_related("user"):
-                count = (
-                    Submission.objects.filter(event=current.event, speaker_links__user=link.user)
-                    .exclude(pk=current.pk)
-                    .exclude(state__in=[Submission.DRAFT, Submission.WITHDRAWN])
-                    .count()
-                )
-                if count >= limit:
-                    raise ValidationError(
-                        f"{_name(link.user)} already has {count} submission(s) to "
-                        f"{current.event}; the limit is {limit} per speaker."
-                    )
+        for link in current.speaker_links.select_related("user"):
+            _check_limit(current, link.user)
         current.submitted_at = timezone.now()
         _transition(current, Submission.SUBMITTED, by, (Submission.DRAFT,))
         messages = [
@@ -332,6 +343,10 @@ def accept_invitation(invitation: CoSpeakerInvitation, user) -> Submission:
         if submission.state in (Submission.WITHDRAWN, Submission.CANCELLED, Submission.REJECTED):
             raise ValidationError("This submission is no longer open to co-speakers.")
         if not submission.speaker_links.filter(user=user).exists():
+            if submission.state not in UNCOUNTED:
+                # A draft is checked for every speaker when it is submitted; a submitted one
+                # would otherwise let a co-speaker past the limit.
+                _check_limit(submission, user)
             position = submission.speaker_links.count()
             SubmissionSpeaker.objects.create(submission=submission, user=user, position=position)
         invitation.accepted_by = user
