@@ -65,6 +65,7 @@ MATRIX = {
     "review": ("get", lambda w: [w.kcd.slug, w.submission.uuid], REVIEWER_ONLY),
     "manage": ("get", lambda w: [w.kcd.slug], ORGANISERS),
     "decide": ("post", lambda w: [w.kcd.slug], ORGANISERS),
+    "remind": ("post", lambda w: [w.kcd.slug], ORGANISERS),
     "manage-settings": ("get", lambda w: [w.kcd.slug], ORGANISERS),
     "manage-submission": ("get", lambda w: [w.kcd.slug, w.submission.uuid], ORGANISERS),
     "offer": ("post", lambda w: [w.kcd.slug, w.rejected.uuid], ORGANISERS),

@@ -306,6 +306,9 @@ class Message(TimeStamped):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     state = models.CharField(max_length=10, choices=STATES, default=QUEUED, db_index=True)
+    #: Which template it was written from (``MailTemplate.KINDS``); empty for older rows.
+    #: The reminder service reads it to leave alone whom it reminded lately.
+    kind = models.CharField(max_length=12, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)

@@ -14,7 +14,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -501,6 +501,7 @@ def compose(
         subject=subject.format_map(values).replace("\n", " ")[:300],
         body=body.format_map(values),
         state=state,
+        kind=kind,
     )
 
 
@@ -679,6 +680,40 @@ def write_to_speakers(submission: Submission, kind: str = MailTemplate.FREE) -> 
             compose(kind, submission, link.user, state=Message.OUTBOX)
             for link in submission.speaker_links.select_related("user")
         ]
+
+
+def remind_unconfirmed(
+    event: Event, older_than: dt.timedelta, *, now: dt.datetime | None = None
+) -> list[Message]:
+    """A confirmation reminder, in the outbox, to each speaker of every accepted submission of
+    ``event`` that has waited for its speakers longer than ``older_than`` since it was
+    accepted and since its last reminder (one still in the outbox counts; a discarded one
+    does not).  Safe to run from cron: a second run within ``older_than`` writes nothing."""
+    from django.db.models import Exists, Max, OuterRef
+
+    if older_than <= dt.timedelta(0):
+        raise ValidationError("Remind only about submissions accepted some time ago.")
+    cutoff = (now or timezone.now()) - older_than
+    recent_reminder = Message.objects.filter(
+        submission=OuterRef("pk"), kind=MailTemplate.REMINDER, created_at__gt=cutoff
+    ).exclude(state=Message.DISCARDED)
+    waiting = (
+        Submission.objects.filter(event=event, state=Submission.ACCEPTED)
+        .annotate(
+            accepted_at=Max(
+                "state_changes__at", filter=models.Q(state_changes__to_state=Submission.ACCEPTED)
+            )
+        )
+        .filter(accepted_at__lte=cutoff)
+        .exclude(Exists(recent_reminder))
+        .select_related("event", "session_type")
+        .order_by("pk")
+    )
+    written: list[Message] = []
+    with transaction.atomic():
+        for submission in waiting:
+            written += write_to_speakers(submission, MailTemplate.REMINDER)
+    return written
 
 
 def confirm(submission: Submission, by) -> Submission:

@@ -24,6 +24,7 @@ event_urlpatterns = [
     path("<slug:event>/cfp/review/<uuid:uuid>/", views_review.review_submission, name="review"),
     path(f"{M}/", views_manage.dashboard, name="manage"),
     path(f"{M}/decide/", views_manage.bulk_decide, name="decide"),
+    path(f"{M}/remind/", views_manage.remind, name="remind"),
     path(f"{M}/settings/", views_manage.settings_page, name="manage-settings"),
     path(
         f"{M}/submissions/<uuid:uuid>/",

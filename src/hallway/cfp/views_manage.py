@@ -118,6 +118,29 @@ def _remind(request, cfp):
 
 @login_required
 @require_POST
+def remind(request, event):
+    """Remind every speaker whose accepted submission has waited ``days`` days for them (and
+    who was not reminded within those days); the reminders wait in the outbox."""
+    import datetime as dt
+
+    cfp = _managed(request, event)
+    try:
+        days = int(request.POST.get("days", ""))
+        if not 1 <= days <= 365:
+            raise ValueError
+    except ValueError:
+        messages.error(request, "Remind after a number of days from 1 to 365.")
+        return redirect("cfp:manage", cfp.event.slug)
+    written = services.remind_unconfirmed(cfp.event, dt.timedelta(days=days))
+    if written:
+        messages.success(request, f"{len(written)} reminder(s) wait in the outbox.")
+    else:
+        messages.success(request, f"Nobody has waited {days} day(s) without a reminder.")
+    return redirect("cfp:manage", cfp.event.slug)
+
+
+@login_required
+@require_POST
 def write(request, event, uuid):
     """Start a free message to the submission's speakers, finished in the outbox."""
     cfp = _managed(request, event)
