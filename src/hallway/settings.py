@@ -378,6 +378,11 @@ MEDIA_ROOT = DATA_DIR / "media"
 _tasks = os.environ.get("HALLWAY_TASKS", "immediate")
 if _tasks not in {"immediate", "database"}:
     raise ImproperlyConfigured(f"HALLWAY_TASKS={_tasks!r} is unknown: use immediate or database.")
+# A failed send is tried again by `hallway worker`, first after this many seconds, then after
+# twice as long each time (at most an hour apart), up to this many tries in all; then it waits
+# in the outbox, with its error, for an organiser to send it again.
+HALLWAY_MAIL_RETRY_SECONDS = float(os.environ.get("HALLWAY_MAIL_RETRY_SECONDS", "60"))
+HALLWAY_MAIL_MAX_ATTEMPTS = int(os.environ.get("HALLWAY_MAIL_MAX_ATTEMPTS", "10"))
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend"

@@ -287,7 +287,7 @@ class Message(TimeStamped):
         (OUTBOX, "In the outbox, for an organiser to read and send"),
         (QUEUED, "Being sent"),
         (SENT, "Sent"),
-        (FAILED, "Failed, will be tried again"),
+        (FAILED, "Failed"),
         (DISCARDED, "Discarded"),
     ]
 
@@ -311,6 +311,10 @@ class Message(TimeStamped):
     kind = models.CharField(max_length=12, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    #: When a failed message is due to be tried again (``hallway worker`` does); empty once
+    #: hallway gave up (after ``HALLWAY_MAIL_MAX_ATTEMPTS`` or a permanent refusal): then it
+    #: waits, with its error, for an organiser to send it again from the outbox.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

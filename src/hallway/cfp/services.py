@@ -514,11 +514,44 @@ def send_later(messages: list[Message]) -> None:
         transaction.on_commit(lambda pk=message.pk: send_message.enqueue(pk))
 
 
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th failed try: doubling from
+    ``HALLWAY_MAIL_RETRY_SECONDS`` (a minute), at most an hour between tries."""
+    base = settings.HALLWAY_MAIL_RETRY_SECONDS
+    return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _permanent(exc: Exception) -> bool:
+    """A refusal that trying again cannot cure (an SMTP 5xx: no such mailbox, rejected)."""
+    import smtplib
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _describe(exc: Exception) -> str:
+    """The error as an organiser can act on it: the mail server's own answer if it gave one."""
+    import smtplib
+
+    if isinstance(exc, smtplib.SMTPResponseException):
+        answer = exc.smtp_error
+        answer = answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer)
+        return f"The mail server answered {exc.smtp_code} {answer}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "The mail server refused " + "; ".join(
+            f"{to}: {code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+            for to, (code, text) in exc.recipients.items()
+        )
+    return f"{type(exc).__name__}: {exc}"
+
+
 def deliver(messages: list[Message]) -> None:
     """Send each message through Django's email backend; a failure is recorded on the
-    message (and left to be tried again), never raised to the speaker."""
+    message with when to try again (never raised to the speaker, never lost)."""
     for message in messages:
         message.attempts += 1
+        message.next_attempt_at = None
         try:
             EmailMessage(
                 subject=message.subject,
@@ -528,12 +561,45 @@ def deliver(messages: list[Message]) -> None:
             ).send()
         except Exception as exc:  # noqa: BLE001 - any backend error is recorded, not lost
             message.state = Message.FAILED
-            message.error = f"{type(exc).__name__}: {exc}"
+            message.error = _describe(exc)
+            limit = settings.HALLWAY_MAIL_MAX_ATTEMPTS
+            if _permanent(exc):
+                message.error += " — refused for good; send it again once the address is fixed."
+            elif message.attempts >= limit:
+                message.error += f" — gave up after {message.attempts} tries; send it again."
+            else:
+                message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
         else:
             message.state = Message.SENT
             message.error = ""
             message.sent_at = timezone.now()
-        message.save(update_fields=["state", "error", "sent_at", "attempts", "updated_at"])
+        message.save(
+            update_fields=[
+                "state",
+                "error",
+                "sent_at",
+                "attempts",
+                "next_attempt_at",
+                "updated_at",
+            ]
+        )
+
+
+def retry_due(*, now: dt.datetime | None = None) -> int:
+    """Queue again every failed message whose next try is due; returns how many.
+    ``hallway worker`` calls it every few seconds, so a running worker needs no restart."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(state=Message.FAILED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")[:500]
+        )
+        Message.objects.filter(pk__in=[m.pk for m in due]).update(
+            state=Message.QUEUED, updated_at=now
+        )
+        send_later(due)
+    return len(due)
 
 
 def retry_failed(event: Event | None = None) -> int:
