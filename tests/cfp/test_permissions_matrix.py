@@ -8,7 +8,7 @@ import pytest
 from django.urls import get_resolver
 
 from hallway.cfp import services
-from hallway.cfp.models import CallForPapers, Message, Submission
+from hallway.cfp.models import CallForPapers, Message, ScoreCategory, Submission
 from hallway.events.models import Event, EventRole
 
 from .conftest import give_role, make_user
@@ -72,6 +72,12 @@ MATRIX = {
     "write": ("post", lambda w: [w.kcd.slug, w.submission.uuid], ORGANISERS),
     "questions": ("get", lambda w: [w.kcd.slug], ORGANISERS),
     "question": ("get", lambda w: [w.kcd.slug, w.kcd.cfp.questions.first().pk], ORGANISERS),
+    "categories": ("get", lambda w: [w.kcd.slug], ORGANISERS),
+    "category": ("get", lambda w: [w.kcd.slug, w.category.pk], ORGANISERS),
+    "deadlines": ("get", lambda w: [w.kcd.slug], ORGANISERS),
+    "deadline": ("get", lambda w: [w.kcd.slug, w.deadline.pk], ORGANISERS),
+    "team": ("get", lambda w: [w.kcd.slug], ORGANISERS),
+    "team-member": ("get", lambda w: [w.kcd.slug, w.reviewer_role.pk], ORGANISERS),
     "outbox": ("get", lambda w: [w.kcd.slug], ORGANISERS),
     "message": ("get", lambda w: [w.kcd.slug, w.message.pk], ORGANISERS),
     "templates": ("get", lambda w: [w.kcd.slug], ORGANISERS),
@@ -135,6 +141,9 @@ class World:
         devops_cfp.opens_at = cfp.opens_at
         devops_cfp.save()
         self.foreign = services.create_submission(self.devops, speaker, {**new, "track": None})
+        self.category = ScoreCategory.objects.create(cfp=cfp, name="Relevance", weight=2)
+        self.deadline = cfp.deadlines.create(session_type=talk, closes_at=cfp.closes_at)
+        self.reviewer_role = EventRole.objects.get(user=self.users["reviewer"])
         self.foreign_message = Message.objects.create(
             event=self.devops, to="x@example.net", subject="s", body="b", state=Message.OUTBOX
         )

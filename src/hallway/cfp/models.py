@@ -325,7 +325,8 @@ class Message(TimeStamped):
 
 
 class ReviewerScope(models.Model):
-    """Limits one reviewer of an event to some tracks (no scope: every track)."""
+    """The tracks one person's team roles in an event are limited to: as a reviewer (no
+    scope: every track) and as a track organiser (no scope: no track)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reviewer_scopes")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
