@@ -438,10 +438,8 @@ def deadlines(request, event, pk=None):
         except ValidationError as exc:
             _errors_to(form, exc)
         else:
-            messages.success(
-                request,
-                f"{saved.session_type} closes on {services.local_time(saved.closes_at, cfp.event)}.",
-            )
+            when = services.local_time(saved.closes_at, cfp.event)
+            messages.success(request, f"{saved.session_type} closes on {when}.")
             return redirect("cfp:deadlines", cfp.event.slug)
     rows = [
         (d, services.local_time(d.closes_at, cfp.event))
