@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from hallway.cfp import selectors, services
+from hallway.cfp import permissions, selectors, services
 from hallway.cfp.forms import CfpSettingsForm, MailTemplateForm, MessageForm, QuestionForm
 from hallway.cfp.models import MailTemplate, Message, Question, Review, Submission
 from hallway.cfp.views import _cfp, _context, _submission
@@ -30,9 +30,19 @@ def _managed(request, event):
     return cfp
 
 
+def _dashboard_of(request, event):
+    """The call, for its organisers and its track organisers; with the tracks the user is
+    limited to (``None``: every track)."""
+    cfp = _cfp(event)
+    services.require(request.user, "cfp.view_dashboard", cfp.event)
+    if request.user.has_perm("cfp.manage_cfp", cfp.event):
+        return cfp, None
+    return cfp, permissions.track_ids(request.user, cfp.event)
+
+
 @login_required
 def dashboard(request, event):
-    cfp = _managed(request, event)
+    cfp, only_tracks = _dashboard_of(request, event)
     params = {
         "track": request.GET.get("track", ""),
         "session_type": request.GET.get("type", ""),
@@ -42,7 +52,10 @@ def dashboard(request, event):
     }
     if params["sort"] not in selectors.SORTS:
         params["sort"] = "mean"
-    rows = selectors.dashboard(cfp.event, request.user, **params)
+    rows = selectors.dashboard(cfp.event, request.user, only_tracks=only_tracks, **params)
+    tracks = services.offered_tracks(cfp)
+    if only_tracks is not None:
+        tracks = tracks.filter(pk__in=only_tracks)
     # Sorted and counted over all of them; shown a page at a time (a page of 2,000 rows is
     # slow to render and to read).
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -59,7 +72,8 @@ def dashboard(request, event):
             query=query.urlencode(),
             params=params,
             sorts=selectors.SORTS,
-            tracks=services.offered_tracks(cfp),
+            tracks=tracks,
+            track_organiser=only_tracks is not None,
             session_types=services.offered_session_types(cfp),
             states=[s for s in Submission.STATES if s[0] != Submission.DRAFT],
             decisions=[
@@ -75,9 +89,10 @@ def dashboard(request, event):
 @login_required
 @require_POST
 def bulk_decide(request, event):
-    cfp = _managed(request, event)
+    cfp, _ = _dashboard_of(request, event)
     decision = request.POST.get("decision", "")
     if decision == "remind":
+        services.require(request.user, "cfp.manage_cfp", cfp.event)
         return _remind(request, cfp)
     if decision not in services.DECISIONS:
         messages.error(request, "Choose accept, waitlist or reject.")
@@ -85,6 +100,9 @@ def bulk_decide(request, event):
     chosen = Submission.objects.filter(event=cfp.event, uuid__in=request.POST.getlist("submission"))
     done, refused = 0, []
     for submission in chosen:
+        if not request.user.has_perm("cfp.decide", submission):
+            refused.append(f"{submission.title}: not in your tracks.")
+            continue
         try:
             services.decide(submission, decision, request.user)
             done += 1
@@ -154,8 +172,10 @@ def write(request, event, uuid):
 
 @login_required
 def submission_detail(request, event, uuid):
-    cfp = _managed(request, event)
+    cfp = _cfp(event)
     submission = _submission(cfp, uuid)
+    services.require(request.user, "cfp.decide", submission)
+    may_manage = request.user.has_perm("cfp.manage_cfp", cfp.event)
     reviews = Review.objects.filter(submission=submission).select_related(
         "reviewer__speaker_profile"
     )
@@ -172,7 +192,8 @@ def submission_detail(request, event, uuid):
             abstract=render_markdown(submission.abstract),
             description=render_markdown(submission.description),
             history=submission.state_changes.select_related("actor"),
-            offer_targets=others.exclude(pk=cfp.event.pk),
+            track_organiser=not may_manage,
+            offer_targets=others.exclude(pk=cfp.event.pk) if may_manage else [],
             offers=submission.offers.select_related("to_event"),
         ),
     )
