@@ -3,7 +3,8 @@ a speaker signs up and verifies the address from the received message, submits w
 co-speaker who accepts the invitation; a reviewer scores in an anonymous phase without
 seeing the speakers; the organiser accepts in the dashboard and sends the acceptance from the
 outbox; the speaker confirms; the session is among the work-in-progress schedule's
-unscheduled sessions."""
+unscheduled sessions.  And the hand-off: a talk the KCD rejected is offered to DevOpsDays, the
+speaker accepts, and it is in DevOpsDays' review with its text and history."""
 
 from __future__ import annotations
 
@@ -180,3 +181,90 @@ def test_from_sign_up_to_the_work_in_progress_schedule(live_server, demo, browse
         ("submitted", "accepted"),
         ("accepted", "confirmed"),
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rejected_talk_handed_to_a_co_located_event(live_server, demo, browser, smtp):
+    """The KCD's organiser offers a talk it rejected to DevOpsDays; the speaker accepts from
+    the mail; DevOpsDays' reviewer finds it in review with its text, and its organiser sees
+    its history from the KCD."""
+    from playwright.sync_api import expect
+
+    from hallway.cfp import services
+    from hallway.cfp.models import CallForPapers
+
+    base = live_server.url
+    kcd = Event.objects.get(slug="kcd-pasadena")
+    devops = Event.objects.get(slug="devopsdays-la")
+    now = timezone.now()
+    for cfp in (kcd.cfp, devops.cfp):
+        cfp.opens_at, cfp.closes_at = now - dt.timedelta(days=1), now + dt.timedelta(days=20)
+        cfp.save()
+    devops.cfp.phase = CallForPapers.REVIEW
+    devops.cfp.anonymised_review = False
+    devops.cfp.save()
+    ScoreCategory.objects.create(cfp=devops.cfp, name="Fit", weight=1, max_score=5)
+    speaker = make_user("dana@example.net", name="Dana Deploys", password=PASSWORD)
+    olga = give_role(make_user("olga@example.net", password=PASSWORD), kcd)
+    give_role(make_user("dev-org@example.net", password=PASSWORD), devops)
+    give_role(
+        make_user("rene@example.net", name="René", password=PASSWORD), devops, EventRole.REVIEWER
+    )
+    talk = kcd.umbrella.session_types.get(name="Talk")
+    submission = services.create_submission(
+        kcd,
+        speaker,
+        {
+            "title": "Pipelines that page nobody",
+            "abstract": "Alerting on **deploys**, not on noise.",
+            "description": "What we stopped paging for.",
+            "session_type": talk,
+            "track": kcd.tracks.get(),
+        },
+        submit=True,
+    )
+    services.decide(submission, Submission.REJECTED, olga)
+
+    # 1. The KCD's organiser offers it to DevOpsDays and sends the offer from the outbox.
+    organiser = _page(browser)
+    log_in(organiser, base, "olga@example.net")
+    organiser.goto(f"{base}/kcd-pasadena/cfp/manage/submissions/{submission.uuid}/")
+    organiser.select_option("select[name=to_event]", label="DevOpsDays LA")
+    organiser.get_by_role("button", name="Offer").click()
+    expect(organiser.locator(".messages")).to_contain_text("Offered to DevOpsDays")
+    organiser.get_by_role("link", name="Outbox").first.click()
+    organiser.locator("tr", has_text="offered to DevOpsDays LA").get_by_role("checkbox").check()
+    organiser.get_by_role("button", name="Send the ticked messages").click()
+    expect(organiser.locator(".messages")).to_contain_text("1 message(s) sent off")
+
+    # 2. The speaker follows the mail's link and accepts the offer.
+    mail = smtp.to("dana@example.net")[-1]
+    assert "DevOpsDays LA" in smtp.body(mail)
+    dana = _page(browser)
+    log_in(dana, base, "dana@example.net")
+    dana.goto(base + _path(smtp.link("dana@example.net", "/kcd-pasadena/cfp/submissions/")))
+    dana.get_by_role("button", name="Accept the offer").click()
+    dana.wait_for_url(f"**/devopsdays-la/cfp/submissions/{submission.uuid}/")
+    expect(dana.locator(".messages")).to_contain_text("now in DevOpsDays LA's review")
+    expect(dana.locator(".state")).to_have_text("Submitted")
+
+    # 3. DevOpsDays' reviewer finds it in review, with its text.
+    rene = _page(browser)
+    log_in(rene, base, "rene@example.net")
+    rene.goto(f"{base}/devopsdays-la/cfp/review/")
+    rene.get_by_role("link", name="Pipelines that page nobody").click()
+    expect(rene.locator("main")).to_contain_text("Alerting on deploys, not on noise.")
+    expect(rene.locator("main")).to_contain_text("What we stopped paging for.")
+    expect(rene.locator("main")).to_contain_text("Dana Deploys")
+
+    # 4. DevOpsDays' organiser sees where it came from; the KCD no longer has it.
+    dev_org = _page(browser)
+    log_in(dev_org, base, "dev-org@example.net")
+    dev_org.goto(f"{base}/devopsdays-la/cfp/manage/submissions/{submission.uuid}/")
+    history = dev_org.locator("main ul").last
+    expect(history).to_contain_text("submitted → rejected")
+    expect(history).to_contain_text("Offered to DevOpsDays LA")
+    expect(history).to_contain_text("Moved from Kubernetes Community Day Pasadena to DevOps")
+    gone = organiser.goto(f"{base}/kcd-pasadena/cfp/manage/submissions/{submission.uuid}/")
+    assert gone.status == 404
+    assert Submission.objects.get(pk=submission.pk).event == devops
