@@ -110,6 +110,23 @@ def refusing(settings, database_tasks):
         controller.stop()
 
 
+@pytest.fixture
+def small_call():
+    """One event with a call, and no demo: each transactional test would load it again
+    after the flush before it."""
+    import datetime as dt
+
+    from factories import make_umbrella
+    from hallway.cfp.models import CallForPapers
+
+    now = timezone.now()
+    return CallForPapers.objects.create(
+        event=make_umbrella("Retry Con", "retry-con"),
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=9),
+    )
+
+
 def released(event, subject="Your talk") -> Message:
     message = Message.objects.create(
         event=event, to="cy@example.net", subject=subject, body="b", state=Message.OUTBOX
@@ -118,9 +135,9 @@ def released(event, subject="Your talk") -> Message:
     return message
 
 
-def test_a_running_worker_tries_a_refused_message_again_until_it_is_sent(demo, open_cfp, refusing):
+def test_a_running_worker_tries_a_refused_message_again_until_it_is_sent(small_call, refusing):
     server = refusing(refusals=2)
-    message = released(open_cfp.event)
+    message = released(small_call.event)
     # One run of the worker, never restarted: it sends, is refused twice, and sends again.
     call_command("worker", interval=0.01, until_idle=True, verbosity=0)
     message.refresh_from_db()
@@ -130,10 +147,10 @@ def test_a_running_worker_tries_a_refused_message_again_until_it_is_sent(demo, o
     assert [m["Subject"] for m in server.to("cy@example.net")] == ["Your talk"]
 
 
-def test_a_failed_message_waits_for_its_delay(demo, open_cfp, refusing, settings):
+def test_a_failed_message_waits_for_its_delay(small_call, refusing, settings):
     refusing(refusals=1)
     settings.HALLWAY_MAIL_RETRY_SECONDS = 3600
-    message = released(open_cfp.event)
+    message = released(small_call.event)
     call_command("worker", batch=True, verbosity=0)
     message.refresh_from_db()
     assert message.state == Message.FAILED and "451" in message.error
@@ -143,9 +160,9 @@ def test_a_failed_message_waits_for_its_delay(demo, open_cfp, refusing, settings
     assert services.retry_due(now=message.next_attempt_at) == 1
 
 
-def test_after_the_last_try_it_waits_in_the_outbox_with_its_error(client, demo, open_cfp, refusing):
+def test_after_the_last_try_it_waits_in_the_outbox_with_its_error(client, small_call, refusing):
     server = refusing(refusals=99)
-    message = released(open_cfp.event, subject="Never through")
+    message = released(small_call.event, subject="Never through")
     call_command("worker", interval=0.01, until_idle=True, verbosity=0)
     message.refresh_from_db()
     assert (message.state, message.attempts, message.next_attempt_at) == (
@@ -157,22 +174,22 @@ def test_after_the_last_try_it_waits_in_the_outbox_with_its_error(client, demo, 
     assert "The mail server answered 451 4.3.0 Try again later" in message.error
     assert "gave up after 3 tries" in message.error
 
-    organiser = give_role(make_user("org@example.net"), open_cfp.event)
+    organiser = give_role(make_user("org@example.net"), small_call.event)
     client.force_login(organiser)
-    page = client.get("/kcd-pasadena/cfp/manage/outbox/").content.decode()
+    page = client.get("/retry-con/cfp/manage/outbox/").content.decode()
     assert "Never through" in page and "gave up after 3 tries" in page
 
     # Sent again by hand once the server is back, it goes through.
     server.refusals = 0
-    client.post("/kcd-pasadena/cfp/manage/outbox/", {"message": [message.pk], "send": "1"})
+    client.post("/retry-con/cfp/manage/outbox/", {"message": [message.pk], "send": "1"})
     call_command("worker", batch=True, verbosity=0)
     message.refresh_from_db()
     assert (message.state, message.attempts) == (Message.SENT, 4)
 
 
-def test_a_permanent_refusal_is_not_tried_again(demo, open_cfp, refusing):
+def test_a_permanent_refusal_is_not_tried_again(small_call, refusing):
     server = refusing(refusals=99, code="550 5.1.1 No such mailbox")
-    message = released(open_cfp.event)
+    message = released(small_call.event)
     call_command("worker", interval=0.01, until_idle=True, verbosity=0)
     message.refresh_from_db()
     assert (message.state, message.attempts, message.next_attempt_at) == (
