@@ -205,7 +205,7 @@ def _two_calls():
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_rejected_talk_handed_to_a_co_located_event(live_server, browser, smtp, settings):
+def test_a_rejected_talk_handed_to_a_co_located_event(live_server, browser, smtp):
     """Cluster Day's organiser offers a talk it rejected to Pipeline Days; the speaker accepts
     from the mail; Pipeline Days' reviewer finds it in review with its text, and its
     organiser sees its history from Cluster Day."""
@@ -214,8 +214,6 @@ def test_a_rejected_talk_handed_to_a_co_located_event(live_server, browser, smtp
     from hallway.cfp import services
     from hallway.cfp.models import CallForPapers
 
-    # Logging in four people need not hash a password at full strength four times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     base = live_server.url
     cluster, pipeline = _two_calls()
     pipeline.cfp.phase = CallForPapers.REVIEW
