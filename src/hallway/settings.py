@@ -216,6 +216,20 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
+# Visible labels and no placeholders standing in for them (hallway/cfp/account_forms.py).
+ACCOUNT_FORMS = {
+    name: f"hallway.cfp.account_forms.{cls}"
+    for name, cls in {
+        "login": "LoginForm",
+        "signup": "SignupForm",
+        "add_email": "AddEmailForm",
+        "change_password": "ChangePasswordForm",
+        "set_password": "SetPasswordForm",
+        "reset_password": "ResetPasswordForm",
+        "reset_password_from_key": "ResetPasswordKeyForm",
+        "reauthenticate": "ReauthenticateForm",
+    }.items()
+}
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[hallway] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
@@ -379,6 +393,11 @@ MEDIA_ROOT = DATA_DIR / "media"
 _tasks = os.environ.get("HALLWAY_TASKS", "immediate")
 if _tasks not in {"immediate", "database"}:
     raise ImproperlyConfigured(f"HALLWAY_TASKS={_tasks!r} is unknown: use immediate or database.")
+# A failed send is tried again by `hallway worker`, first after this many seconds, then after
+# twice as long each time (at most an hour apart), up to this many tries in all; then it waits
+# in the outbox, with its error, for an organiser to send it again.
+HALLWAY_MAIL_RETRY_SECONDS = float(os.environ.get("HALLWAY_MAIL_RETRY_SECONDS", "60"))
+HALLWAY_MAIL_MAX_ATTEMPTS = int(os.environ.get("HALLWAY_MAIL_MAX_ATTEMPTS", "10"))
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend"

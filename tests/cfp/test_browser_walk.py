@@ -3,7 +3,8 @@ a speaker signs up and verifies the address from the received message, submits w
 co-speaker who accepts the invitation; a reviewer scores in an anonymous phase without
 seeing the speakers; the organiser accepts in the dashboard and sends the acceptance from the
 outbox; the speaker confirms; the session is among the work-in-progress schedule's
-unscheduled sessions."""
+unscheduled sessions.  And the hand-off: a talk one co-located event rejected is offered to another,
+the speaker accepts, and it is in the other's review with its text and history."""
 
 from __future__ import annotations
 
@@ -180,3 +181,106 @@ def test_from_sign_up_to_the_work_in_progress_schedule(live_server, demo, browse
         ("submitted", "accepted"),
         ("accepted", "confirmed"),
     ]
+
+
+def _two_calls():
+    """An umbrella with two co-located events, each with an open call (no demo: a
+    transactional test would load it again after the flush)."""
+    from factories import make_sub_event, make_umbrella
+    from hallway.cfp.models import CallForPapers
+    from hallway.events.models import SessionType, Track
+
+    umbrella = make_umbrella("Handoff Fest", "handoff-fest")
+    now = timezone.now()
+    events = []
+    for name, slug in (("Cluster Day", "cluster-day"), ("Pipeline Days", "pipeline-days")):
+        event = make_sub_event(umbrella, name, slug)
+        Track.objects.create(event=event, name=f"{name} track")
+        CallForPapers.objects.create(
+            event=event, opens_at=now - dt.timedelta(days=1), closes_at=now + dt.timedelta(20)
+        )
+        events.append(event)
+    SessionType.objects.create(event=umbrella, name="Talk", default_duration=30)
+    return events
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rejected_talk_handed_to_a_co_located_event(live_server, browser, smtp):
+    """Cluster Day's organiser offers a talk it rejected to Pipeline Days; the speaker accepts
+    from the mail; Pipeline Days' reviewer finds it in review with its text, and its
+    organiser sees its history from Cluster Day."""
+    from playwright.sync_api import expect
+
+    from hallway.cfp import services
+    from hallway.cfp.models import CallForPapers
+
+    base = live_server.url
+    cluster, pipeline = _two_calls()
+    pipeline.cfp.phase = CallForPapers.REVIEW
+    pipeline.cfp.save()
+    ScoreCategory.objects.create(cfp=pipeline.cfp, name="Fit", weight=1, max_score=5)
+    speaker = make_user("dana@example.net", name="Dana Deploys", password=PASSWORD)
+    olga = give_role(make_user("olga@example.net", password=PASSWORD), cluster)
+    give_role(make_user("pipe-org@example.net", password=PASSWORD), pipeline)
+    give_role(
+        make_user("rene@example.net", name="René", password=PASSWORD),
+        pipeline,
+        EventRole.REVIEWER,
+    )
+    submission = services.create_submission(
+        cluster,
+        speaker,
+        {
+            "title": "Pipelines that page nobody",
+            "abstract": "Alerting on **deploys**, not on noise.",
+            "description": "What we stopped paging for.",
+            "session_type": cluster.umbrella.session_types.get(),
+            "track": cluster.tracks.get(),
+        },
+        submit=True,
+    )
+    services.decide(submission, Submission.REJECTED, olga)
+
+    # 1. Cluster Day's organiser offers it to Pipeline Days and sends the offer.
+    organiser = _page(browser)
+    log_in(organiser, base, "olga@example.net")
+    organiser.goto(f"{base}/cluster-day/cfp/manage/submissions/{submission.uuid}/")
+    organiser.select_option("select[name=to_event]", label="Pipeline Days")
+    organiser.get_by_role("button", name="Offer").click()
+    expect(organiser.locator(".messages")).to_contain_text("Offered to Pipeline Days")
+    organiser.get_by_role("link", name="Outbox").first.click()
+    offer_row = organiser.locator("tr", has_text="offered to Pipeline Days")
+    offer_row.get_by_role("checkbox").check()
+    organiser.get_by_role("button", name="Send the ticked messages").click()
+    expect(organiser.locator(".messages")).to_contain_text("1 message(s) sent off")
+
+    # 2. The speaker follows the mail's link and accepts the offer.
+    assert "Pipeline Days" in smtp.body(smtp.to("dana@example.net")[-1])
+    dana = _page(browser)
+    log_in(dana, base, "dana@example.net")
+    dana.goto(base + _path(smtp.link("dana@example.net", "/cluster-day/cfp/submissions/")))
+    dana.get_by_role("button", name="Accept the offer").click()
+    dana.wait_for_url(f"**/pipeline-days/cfp/submissions/{submission.uuid}/")
+    expect(dana.locator(".messages")).to_contain_text("now in Pipeline Days's review")
+    expect(dana.locator(".state")).to_have_text("Submitted")
+
+    # 3. Pipeline Days' reviewer finds it in review, with its text.
+    rene = _page(browser)
+    log_in(rene, base, "rene@example.net")
+    rene.goto(f"{base}/pipeline-days/cfp/review/")
+    rene.get_by_role("link", name="Pipelines that page nobody").click()
+    expect(rene.locator("main")).to_contain_text("Alerting on deploys, not on noise.")
+    expect(rene.locator("main")).to_contain_text("What we stopped paging for.")
+    expect(rene.locator("main")).to_contain_text("Dana Deploys")
+
+    # 4. Pipeline Days' organiser sees where it came from; Cluster Day no longer has it.
+    pipe_org = _page(browser)
+    log_in(pipe_org, base, "pipe-org@example.net")
+    pipe_org.goto(f"{base}/pipeline-days/cfp/manage/submissions/{submission.uuid}/")
+    history = pipe_org.locator("main ul").last
+    expect(history).to_contain_text("submitted → rejected")
+    expect(history).to_contain_text("Offered to Pipeline Days")
+    expect(history).to_contain_text("Moved from Cluster Day to Pipeline Days")
+    gone = organiser.goto(f"{base}/cluster-day/cfp/manage/submissions/{submission.uuid}/")
+    assert gone.status == 404
+    assert Submission.objects.get(pk=submission.pk).event == pipeline

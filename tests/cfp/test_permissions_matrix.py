@@ -8,7 +8,7 @@ import pytest
 from django.urls import get_resolver
 
 from hallway.cfp import services
-from hallway.cfp.models import CallForPapers, Message, Submission
+from hallway.cfp.models import CallForPapers, Message, ReviewerScope, ScoreCategory, Submission
 from hallway.events.models import Event, EventRole
 
 from .conftest import give_role, make_user
@@ -23,6 +23,7 @@ ROLES = [
     "other event's organiser",
     "event organiser",
     "umbrella organiser",
+    "track organiser",
 ]
 OK, LOGIN, DENIED, MISSING = "ok", "login", "403", "404"
 
@@ -35,17 +36,21 @@ def row(
     other=DENIED,
     organiser=DENIED,
     umbrella=DENIED,
+    track=DENIED,
 ):
-    outcomes = [anonymous, plain, speaker, reviewer, other, organiser, umbrella]
+    outcomes = [anonymous, plain, speaker, reviewer, other, organiser, umbrella, track]
     return dict(zip(ROLES, outcomes, strict=True))
 
 
-EVERYONE = row(OK, OK, OK, OK, OK, OK, OK)
-SIGNED_IN = row(LOGIN, OK, OK, OK, OK, OK, OK)
+EVERYONE = row(OK, OK, OK, OK, OK, OK, OK, OK)
+SIGNED_IN = row(LOGIN, OK, OK, OK, OK, OK, OK, OK)
 SPEAKER_ONLY = row(speaker=OK)
-SPEAKER_OR_ORGANISERS = row(speaker=OK, organiser=OK, umbrella=OK)
+#: The track organiser organises the submission's track.
+SPEAKER_OR_ORGANISERS = row(speaker=OK, organiser=OK, umbrella=OK, track=OK)
 REVIEWER_ONLY = row(reviewer=OK)
 ORGANISERS = row(organiser=OK, umbrella=OK)
+#: The dashboard and deciding: a track organiser too (for the submissions of their tracks).
+DECIDERS = row(organiser=OK, umbrella=OK, track=OK)
 
 #: name → (method, the address's arguments from the world, who gets what)
 MATRIX = {
@@ -63,14 +68,21 @@ MATRIX = {
     ),
     "review-list": ("get", lambda w: [w.kcd.slug], REVIEWER_ONLY),
     "review": ("get", lambda w: [w.kcd.slug, w.submission.uuid], REVIEWER_ONLY),
-    "manage": ("get", lambda w: [w.kcd.slug], ORGANISERS),
-    "decide": ("post", lambda w: [w.kcd.slug], ORGANISERS),
+    "manage": ("get", lambda w: [w.kcd.slug], DECIDERS),
+    "decide": ("post", lambda w: [w.kcd.slug], DECIDERS),
+    "remind": ("post", lambda w: [w.kcd.slug], ORGANISERS),
     "manage-settings": ("get", lambda w: [w.kcd.slug], ORGANISERS),
-    "manage-submission": ("get", lambda w: [w.kcd.slug, w.submission.uuid], ORGANISERS),
+    "manage-submission": ("get", lambda w: [w.kcd.slug, w.submission.uuid], DECIDERS),
     "offer": ("post", lambda w: [w.kcd.slug, w.rejected.uuid], ORGANISERS),
     "write": ("post", lambda w: [w.kcd.slug, w.submission.uuid], ORGANISERS),
     "questions": ("get", lambda w: [w.kcd.slug], ORGANISERS),
     "question": ("get", lambda w: [w.kcd.slug, w.kcd.cfp.questions.first().pk], ORGANISERS),
+    "categories": ("get", lambda w: [w.kcd.slug], ORGANISERS),
+    "category": ("get", lambda w: [w.kcd.slug, w.category.pk], ORGANISERS),
+    "deadlines": ("get", lambda w: [w.kcd.slug], ORGANISERS),
+    "deadline": ("get", lambda w: [w.kcd.slug, w.deadline.pk], ORGANISERS),
+    "team": ("get", lambda w: [w.kcd.slug], ORGANISERS),
+    "team-member": ("get", lambda w: [w.kcd.slug, w.reviewer_role.pk], ORGANISERS),
     "outbox": ("get", lambda w: [w.kcd.slug], ORGANISERS),
     "message": ("get", lambda w: [w.kcd.slug, w.message.pk], ORGANISERS),
     "templates": ("get", lambda w: [w.kcd.slug], ORGANISERS),
@@ -119,7 +131,13 @@ class World:
             "other event's organiser": give_role(make_user("other@example.net"), self.devops),
             "event organiser": give_role(make_user("org@example.net"), self.kcd),
             "umbrella organiser": give_role(make_user("umbrella@example.net"), umbrella),
+            "track organiser": give_role(
+                make_user("tracks@example.net"), self.kcd, EventRole.TRACK_ORGANISER
+            ),
         }
+        ReviewerScope.objects.create(event=self.kcd, user=self.users["track organiser"]).tracks.set(
+            [track]
+        )
         speaker = self.users["speaker"]
         new = {"title": "T", "abstract": "A", "session_type": talk, "track": track}
         self.submission = services.create_submission(self.kcd, speaker, new, submit=True)
@@ -134,6 +152,9 @@ class World:
         devops_cfp.opens_at = cfp.opens_at
         devops_cfp.save()
         self.foreign = services.create_submission(self.devops, speaker, {**new, "track": None})
+        self.category = ScoreCategory.objects.create(cfp=cfp, name="Relevance", weight=2)
+        self.deadline = cfp.deadlines.create(session_type=talk, closes_at=cfp.closes_at)
+        self.reviewer_role = EventRole.objects.get(user=self.users["reviewer"])
         self.foreign_message = Message.objects.create(
             event=self.devops, to="x@example.net", subject="s", body="b", state=Message.OUTBOX
         )
@@ -180,6 +201,8 @@ FOREIGN = [
     ("submission", "umbrella organiser"),
     ("manage-submission", "event organiser"),
     ("manage-submission", "umbrella organiser"),
+    ("manage-submission", "track organiser"),
+    ("submission", "track organiser"),
     ("review", "reviewer"),
     ("withdraw", "speaker"),
     ("invite", "speaker"),

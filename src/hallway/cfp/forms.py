@@ -287,3 +287,63 @@ class QuestionForm(forms.ModelForm):
             self.add_error("choices_text", "Only choice questions have options.")
         data["choices"] = options
         return data
+
+
+class ScoreCategoryForm(forms.Form):
+    name = forms.CharField(max_length=80, help_text="What reviewers score, e.g. Relevance.")
+    weight = forms.IntegerField(
+        min_value=1, max_value=100, initial=1, help_text="Relevance ×2 counts twice as much."
+    )
+    max_score = forms.IntegerField(
+        label="Highest score",
+        min_value=1,
+        max_value=100,
+        initial=5,
+        help_text="Scores run 0 to this.",
+    )
+    position = forms.IntegerField(min_value=0, max_value=1000, initial=0, label="Order")
+
+
+class DeadlineForm(forms.Form):
+    session_type = forms.ModelChoiceField(queryset=None, label="Session type")
+    closes_at = forms.DateTimeField(
+        label="Closes at", help_text="In the event's time zone: YYYY-MM-DD HH:MM."
+    )
+
+    def __init__(self, *args, session_types, zone: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["session_type"].queryset = session_types
+        self.fields["closes_at"].help_text = f"In {zone}, the event's time zone: YYYY-MM-DD HH:MM."
+
+
+class TeamForm(forms.Form):
+    email = forms.EmailField(
+        label="Email address of their account",
+        help_text="They need an account of their own first (sign-up verifies the address).",
+    )
+    role = forms.ChoiceField(choices=(), widget=forms.RadioSelect, initial="reviewer")
+    tracks = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="A reviewer with no track ticked reviews every track; a track organiser "
+        "sees and decides the submissions of the ticked tracks only.",
+    )
+
+    def __init__(self, *args, tracks, roles: dict, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tracks"].queryset = tracks
+        self.fields["role"].choices = list(roles.items())
+
+
+class TeamMemberForm(forms.Form):
+    tracks = forms.ModelMultipleChoiceField(
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="No track ticked: a reviewer reviews every track.",
+    )
+
+    def __init__(self, *args, tracks, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tracks"].queryset = tracks

@@ -287,7 +287,7 @@ class Message(TimeStamped):
         (OUTBOX, "In the outbox, for an organiser to read and send"),
         (QUEUED, "Being sent"),
         (SENT, "Sent"),
-        (FAILED, "Failed, will be tried again"),
+        (FAILED, "Failed"),
         (DISCARDED, "Discarded"),
     ]
 
@@ -306,8 +306,15 @@ class Message(TimeStamped):
     subject = models.CharField(max_length=300)
     body = models.TextField()
     state = models.CharField(max_length=10, choices=STATES, default=QUEUED, db_index=True)
+    #: Which template it was written from (``MailTemplate.KINDS``); empty for older rows.
+    #: The reminder service reads it to leave alone whom it reminded lately.
+    kind = models.CharField(max_length=12, blank=True, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
+    #: When a failed message is due to be tried again (``hallway worker`` does); empty once
+    #: hallway gave up (after ``HALLWAY_MAIL_MAX_ATTEMPTS`` or a permanent refusal): then it
+    #: waits, with its error, for an organiser to send it again from the outbox.
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -318,7 +325,8 @@ class Message(TimeStamped):
 
 
 class ReviewerScope(models.Model):
-    """Limits one reviewer of an event to some tracks (no scope: every track)."""
+    """The tracks one person's team roles in an event are limited to: as a reviewer (no
+    scope: every track) and as a track organiser (no scope: no track)."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="reviewer_scopes")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")

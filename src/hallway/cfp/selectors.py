@@ -41,10 +41,14 @@ def dashboard(
     state: str = "",
     sort: str = "mean",
     descending: bool = True,
+    only_tracks: set[int] | None = None,
 ) -> list[DashboardRow]:
-    """Every non-draft submission of ``event`` with its weighted mean and median score, its
-    number of reviews and ``user``'s own score: three queries in all."""
+    """Every non-draft submission of ``event`` (of ``only_tracks``, for a track organiser)
+    with its weighted mean and median score, its number of reviews and ``user``'s own score:
+    three queries in all."""
     queryset = Submission.objects.filter(event=event).exclude(state=Submission.DRAFT)
+    if only_tracks is not None:
+        queryset = queryset.filter(track_id__in=only_tracks)
     if track:
         queryset = queryset.filter(track__slug=track)
     if session_type:

@@ -14,7 +14,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import EmailMessage
-from django.db import transaction
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -253,26 +253,37 @@ def update_submission(
     return current
 
 
+#: States that do not count against a speaker's limit of submissions.
+UNCOUNTED = (Submission.DRAFT, Submission.WITHDRAWN)
+
+
+def _check_limit(submission: Submission, user) -> None:
+    """Refuse if ``user`` would present more of the event's submissions than its call allows
+    (drafts and withdrawn ones do not count; ``submission`` itself is not counted twice)."""
+    limit = submission.event.cfp.max_submissions_per_speaker
+    if not limit:
+        return
+    count = (
+        Submission.objects.filter(event=submission.event, speaker_links__user=user)
+        .exclude(pk=submission.pk)
+        .exclude(state__in=UNCOUNTED)
+        .count()
+    )
+    if count >= limit:
+        raise ValidationError(
+            f"{_name(user)} already has {count} submission(s) to {submission.event}; "
+            f"the limit is {limit} per speaker."
+        )
+
+
 def submit_submission(submission: Submission, by) -> Submission:
     """Draft → submitted: checks the deadline and the event's limit per speaker, then tells
     every speaker it arrived."""
     with transaction.atomic():
         current = _locked(submission)
         _check_deadline(current)
-        limit = current.event.cfp.max_submissions_per_speaker
-        if limit:
-            for link in current.speaker_links.select_related("user"):
-                count = (
-                    Submission.objects.filter(event=current.event, speaker_links__user=link.user)
-                    .exclude(pk=current.pk)
-                    .exclude(state__in=[Submission.DRAFT, Submission.WITHDRAWN])
-                    .count()
-                )
-                if count >= limit:
-                    raise ValidationError(
-                        f"{_name(link.user)} already has {count} submission(s) to "
-                        f"{current.event}; the limit is {limit} per speaker."
-                    )
+        for link in current.speaker_links.select_related("user"):
+            _check_limit(current, link.user)
         current.submitted_at = timezone.now()
         _transition(current, Submission.SUBMITTED, by, (Submission.DRAFT,))
         messages = [
@@ -332,6 +343,10 @@ def accept_invitation(invitation: CoSpeakerInvitation, user) -> Submission:
         if submission.state in (Submission.WITHDRAWN, Submission.CANCELLED, Submission.REJECTED):
             raise ValidationError("This submission is no longer open to co-speakers.")
         if not submission.speaker_links.filter(user=user).exists():
+            if submission.state not in UNCOUNTED:
+                # A draft is checked for every speaker when it is submitted; a submitted one
+                # would otherwise let a co-speaker past the limit.
+                _check_limit(submission, user)
             position = submission.speaker_links.count()
             SubmissionSpeaker.objects.create(submission=submission, user=user, position=position)
         invitation.accepted_by = user
@@ -486,6 +501,7 @@ def compose(
         subject=subject.format_map(values).replace("\n", " ")[:300],
         body=body.format_map(values),
         state=state,
+        kind=kind,
     )
 
 
@@ -498,11 +514,44 @@ def send_later(messages: list[Message]) -> None:
         transaction.on_commit(lambda pk=message.pk: send_message.enqueue(pk))
 
 
+def retry_delay(attempts: int) -> dt.timedelta:
+    """How long to wait after the ``attempts``-th failed try: doubling from
+    ``HALLWAY_MAIL_RETRY_SECONDS`` (a minute), at most an hour between tries."""
+    base = settings.HALLWAY_MAIL_RETRY_SECONDS
+    return dt.timedelta(seconds=min(base * 2 ** max(attempts - 1, 0), 3600))
+
+
+def _permanent(exc: Exception) -> bool:
+    """A refusal that trying again cannot cure (an SMTP 5xx: no such mailbox, rejected)."""
+    import smtplib
+
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in exc.recipients.values())
+    return isinstance(exc, smtplib.SMTPResponseException) and exc.smtp_code >= 500
+
+
+def _describe(exc: Exception) -> str:
+    """The error as an organiser can act on it: the mail server's own answer if it gave one."""
+    import smtplib
+
+    if isinstance(exc, smtplib.SMTPResponseException):
+        answer = exc.smtp_error
+        answer = answer.decode(errors="replace") if isinstance(answer, bytes) else str(answer)
+        return f"The mail server answered {exc.smtp_code} {answer}"
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        return "The mail server refused " + "; ".join(
+            f"{to}: {code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+            for to, (code, text) in exc.recipients.items()
+        )
+    return f"{type(exc).__name__}: {exc}"
+
+
 def deliver(messages: list[Message]) -> None:
     """Send each message through Django's email backend; a failure is recorded on the
-    message (and left to be tried again), never raised to the speaker."""
+    message with when to try again (never raised to the speaker, never lost)."""
     for message in messages:
         message.attempts += 1
+        message.next_attempt_at = None
         try:
             EmailMessage(
                 subject=message.subject,
@@ -512,12 +561,45 @@ def deliver(messages: list[Message]) -> None:
             ).send()
         except Exception as exc:  # noqa: BLE001 - any backend error is recorded, not lost
             message.state = Message.FAILED
-            message.error = f"{type(exc).__name__}: {exc}"
+            message.error = _describe(exc)
+            limit = settings.HALLWAY_MAIL_MAX_ATTEMPTS
+            if _permanent(exc):
+                message.error += " — refused for good; send it again once the address is fixed."
+            elif message.attempts >= limit:
+                message.error += f" — gave up after {message.attempts} tries; send it again."
+            else:
+                message.next_attempt_at = timezone.now() + retry_delay(message.attempts)
         else:
             message.state = Message.SENT
             message.error = ""
             message.sent_at = timezone.now()
-        message.save(update_fields=["state", "error", "sent_at", "attempts", "updated_at"])
+        message.save(
+            update_fields=[
+                "state",
+                "error",
+                "sent_at",
+                "attempts",
+                "next_attempt_at",
+                "updated_at",
+            ]
+        )
+
+
+def retry_due(*, now: dt.datetime | None = None) -> int:
+    """Queue again every failed message whose next try is due; returns how many.
+    ``hallway worker`` calls it every few seconds, so a running worker needs no restart."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        due = list(
+            Message.objects.select_for_update(skip_locked=True)
+            .filter(state=Message.FAILED, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")[:500]
+        )
+        Message.objects.filter(pk__in=[m.pk for m in due]).update(
+            state=Message.QUEUED, updated_at=now
+        )
+        send_later(due)
+    return len(due)
 
 
 def retry_failed(event: Event | None = None) -> int:
@@ -664,6 +746,40 @@ def write_to_speakers(submission: Submission, kind: str = MailTemplate.FREE) -> 
             compose(kind, submission, link.user, state=Message.OUTBOX)
             for link in submission.speaker_links.select_related("user")
         ]
+
+
+def remind_unconfirmed(
+    event: Event, older_than: dt.timedelta, *, now: dt.datetime | None = None
+) -> list[Message]:
+    """A confirmation reminder, in the outbox, to each speaker of every accepted submission of
+    ``event`` that has waited for its speakers longer than ``older_than`` since it was
+    accepted and since its last reminder (one still in the outbox counts; a discarded one
+    does not).  Safe to run from cron: a second run within ``older_than`` writes nothing."""
+    from django.db.models import Exists, Max, OuterRef
+
+    if older_than <= dt.timedelta(0):
+        raise ValidationError("Remind only about submissions accepted some time ago.")
+    cutoff = (now or timezone.now()) - older_than
+    recent_reminder = Message.objects.filter(
+        submission=OuterRef("pk"), kind=MailTemplate.REMINDER, created_at__gt=cutoff
+    ).exclude(state=Message.DISCARDED)
+    waiting = (
+        Submission.objects.filter(event=event, state=Submission.ACCEPTED)
+        .annotate(
+            accepted_at=Max(
+                "state_changes__at", filter=models.Q(state_changes__to_state=Submission.ACCEPTED)
+            )
+        )
+        .filter(accepted_at__lte=cutoff)
+        .exclude(Exists(recent_reminder))
+        .select_related("event", "session_type")
+        .order_by("pk")
+    )
+    written: list[Message] = []
+    with transaction.atomic():
+        for submission in waiting:
+            written += write_to_speakers(submission, MailTemplate.REMINDER)
+    return written
 
 
 def confirm(submission: Submission, by) -> Submission:

@@ -248,20 +248,29 @@ def invitation(request, token):
     )
     services.require(request.user, "cfp.submit", invitation.submission.event)
     submission = invitation.submission
+    error = ""
     if request.method == "POST":
         if services.speaker_profile(request.user) is None:
             return redirect(f"{_profile_url()}?next={request.path}")
         try:
             services.accept_invitation(invitation, request.user)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            # Shown on the page itself, next to the button, not as a passing message.
+            error = " ".join(exc.messages)
         else:
             messages.success(request, f"You now present “{submission.title}”.")
             return redirect("cfp:submission", submission.event.slug, submission.uuid)
     return render(
         request,
         "cfp/invitation.html",
-        {"invitation": invitation, "submission": submission, "event": None, "umbrella": None},
+        {
+            "invitation": invitation,
+            "submission": submission,
+            "error": error,
+            "event": None,
+            "umbrella": None,
+        },
+        status=400 if error else 200,
     )
 
 

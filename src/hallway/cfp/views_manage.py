@@ -1,7 +1,7 @@
 """The organisers' pages of one event's call for papers, under ``/<event>/cfp/manage/``:
-settings and phases, the review dashboard with bulk decisions, one submission with every
-review, the outbox, and the email templates.  Questions, score categories and the review team
-are edited in the organiser area (admin), linked from the settings page."""
+settings and phases, the review dashboard with bulk decisions and reminders, one submission
+with every review, the outbox, the email templates, the questions, the score categories, the
+deadlines per session type and the review team (``cfp/configuration.py`` does the work)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from hallway.cfp import selectors, services
+from hallway.cfp import permissions, selectors, services
 from hallway.cfp.forms import CfpSettingsForm, MailTemplateForm, MessageForm, QuestionForm
 from hallway.cfp.models import MailTemplate, Message, Question, Review, Submission
 from hallway.cfp.views import _cfp, _context, _submission
@@ -30,9 +30,19 @@ def _managed(request, event):
     return cfp
 
 
+def _dashboard_of(request, event):
+    """The call, for its organisers and its track organisers; with the tracks the user is
+    limited to (``None``: every track)."""
+    cfp = _cfp(event)
+    services.require(request.user, "cfp.view_dashboard", cfp.event)
+    if request.user.has_perm("cfp.manage_cfp", cfp.event):
+        return cfp, None
+    return cfp, permissions.track_ids(request.user, cfp.event)
+
+
 @login_required
 def dashboard(request, event):
-    cfp = _managed(request, event)
+    cfp, only_tracks = _dashboard_of(request, event)
     params = {
         "track": request.GET.get("track", ""),
         "session_type": request.GET.get("type", ""),
@@ -42,7 +52,10 @@ def dashboard(request, event):
     }
     if params["sort"] not in selectors.SORTS:
         params["sort"] = "mean"
-    rows = selectors.dashboard(cfp.event, request.user, **params)
+    rows = selectors.dashboard(cfp.event, request.user, only_tracks=only_tracks, **params)
+    tracks = services.offered_tracks(cfp)
+    if only_tracks is not None:
+        tracks = tracks.filter(pk__in=only_tracks)
     # Sorted and counted over all of them; shown a page at a time (a page of 2,000 rows is
     # slow to render and to read).
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -59,7 +72,8 @@ def dashboard(request, event):
             query=query.urlencode(),
             params=params,
             sorts=selectors.SORTS,
-            tracks=services.offered_tracks(cfp),
+            tracks=tracks,
+            track_organiser=only_tracks is not None,
             session_types=services.offered_session_types(cfp),
             states=[s for s in Submission.STATES if s[0] != Submission.DRAFT],
             decisions=[
@@ -75,9 +89,10 @@ def dashboard(request, event):
 @login_required
 @require_POST
 def bulk_decide(request, event):
-    cfp = _managed(request, event)
+    cfp, _ = _dashboard_of(request, event)
     decision = request.POST.get("decision", "")
     if decision == "remind":
+        services.require(request.user, "cfp.manage_cfp", cfp.event)
         return _remind(request, cfp)
     if decision not in services.DECISIONS:
         messages.error(request, "Choose accept, waitlist or reject.")
@@ -85,6 +100,9 @@ def bulk_decide(request, event):
     chosen = Submission.objects.filter(event=cfp.event, uuid__in=request.POST.getlist("submission"))
     done, refused = 0, []
     for submission in chosen:
+        if not request.user.has_perm("cfp.decide", submission):
+            refused.append(f"{submission.title}: not in your tracks.")
+            continue
         try:
             services.decide(submission, decision, request.user)
             done += 1
@@ -118,6 +136,29 @@ def _remind(request, cfp):
 
 @login_required
 @require_POST
+def remind(request, event):
+    """Remind every speaker whose accepted submission has waited ``days`` days for them (and
+    who was not reminded within those days); the reminders wait in the outbox."""
+    import datetime as dt
+
+    cfp = _managed(request, event)
+    try:
+        days = int(request.POST.get("days", ""))
+        if not 1 <= days <= 365:
+            raise ValueError
+    except ValueError:
+        messages.error(request, "Remind after a number of days from 1 to 365.")
+        return redirect("cfp:manage", cfp.event.slug)
+    written = services.remind_unconfirmed(cfp.event, dt.timedelta(days=days))
+    if written:
+        messages.success(request, f"{len(written)} reminder(s) wait in the outbox.")
+    else:
+        messages.success(request, f"Nobody has waited {days} day(s) without a reminder.")
+    return redirect("cfp:manage", cfp.event.slug)
+
+
+@login_required
+@require_POST
 def write(request, event, uuid):
     """Start a free message to the submission's speakers, finished in the outbox."""
     cfp = _managed(request, event)
@@ -131,8 +172,10 @@ def write(request, event, uuid):
 
 @login_required
 def submission_detail(request, event, uuid):
-    cfp = _managed(request, event)
+    cfp = _cfp(event)
     submission = _submission(cfp, uuid)
+    services.require(request.user, "cfp.decide", submission)
+    may_manage = request.user.has_perm("cfp.manage_cfp", cfp.event)
     reviews = Review.objects.filter(submission=submission).select_related(
         "reviewer__speaker_profile"
     )
@@ -149,7 +192,8 @@ def submission_detail(request, event, uuid):
             abstract=render_markdown(submission.abstract),
             description=render_markdown(submission.description),
             history=submission.state_changes.select_related("actor"),
-            offer_targets=others.exclude(pk=cfp.event.pk),
+            track_organiser=not may_manage,
+            offer_targets=others.exclude(pk=cfp.event.pk) if may_manage else [],
             offers=submission.offers.select_related("to_event"),
         ),
     )
@@ -316,3 +360,185 @@ def questions(request, event, pk=None):
         "cfp/manage/questions.html",
         _context(cfp, form=form, question=instance, questions=cfp.questions.all()),
     )
+
+
+def _posted(request):
+    """The posted data, or None for a GET (an empty POST is still a submitted form: a form
+    whose every box is unticked)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _errors_to(form, exc: ValidationError) -> None:
+    """A service's ValidationError next to the fields it names (or over the form)."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+def _event_tracks(cfp):
+    from hallway.events.models import Track
+
+    return Track.objects.filter(event_id__in={cfp.event_id, cfp.event.umbrella.pk})
+
+
+@login_required
+def categories(request, event, pk=None):
+    """The score categories reviewers fill in, with their weights: the list, and a form to
+    add one (or change the one ``pk`` names)."""
+    from hallway.cfp import configuration
+    from hallway.cfp.forms import ScoreCategoryForm
+    from hallway.cfp.models import ScoreCategory
+
+    cfp = _managed(request, event)
+    instance = get_object_or_404(ScoreCategory, cfp=cfp, pk=pk) if pk else None
+    if request.method == "POST" and instance is not None and "delete" in request.POST:
+        configuration.delete_category(instance)
+        messages.success(request, f"“{instance.name}” deleted; the reviews are scored again.")
+        return redirect("cfp:categories", cfp.event.slug)
+    initial = (
+        {
+            "name": instance.name,
+            "weight": instance.weight,
+            "max_score": instance.max_score,
+            "position": instance.position,
+        }
+        if instance
+        else None
+    )
+    form = ScoreCategoryForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = configuration.save_category(cfp, category=instance, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, f"“{saved.name}” saved.")
+            return redirect("cfp:categories", cfp.event.slug)
+    return render(
+        request,
+        "cfp/manage/categories.html",
+        _context(
+            cfp,
+            form=form,
+            category=instance,
+            categories=cfp.categories.all(),
+            reviews=Review.objects.filter(submission__event=cfp.event).count(),
+        ),
+    )
+
+
+@login_required
+def deadlines(request, event, pk=None):
+    """Deadlines of one session type that differ from the call's, in the event's zone."""
+    from hallway.cfp import configuration
+    from hallway.cfp.forms import DeadlineForm
+    from hallway.cfp.models import SessionTypeDeadline
+
+    cfp = _managed(request, event)
+    instance = get_object_or_404(SessionTypeDeadline, cfp=cfp, pk=pk) if pk else None
+    if request.method == "POST" and instance is not None and "delete" in request.POST:
+        instance.delete()
+        messages.success(request, f"{instance.session_type} closes with the call again.")
+        return redirect("cfp:deadlines", cfp.event.slug)
+    initial = (
+        {"session_type": instance.session_type, "closes_at": instance.closes_at}
+        if instance
+        else None
+    )
+    form = DeadlineForm(
+        _posted(request),
+        initial=initial,
+        session_types=services.offered_session_types(cfp),
+        zone=cfp.event.umbrella.time_zone,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = configuration.save_deadline(cfp, deadline=instance, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            when = services.local_time(saved.closes_at, cfp.event)
+            messages.success(request, f"{saved.session_type} closes on {when}.")
+            return redirect("cfp:deadlines", cfp.event.slug)
+    rows = [
+        (d, services.local_time(d.closes_at, cfp.event))
+        for d in cfp.deadlines.select_related("session_type").order_by("closes_at")
+    ]
+    return render(
+        request,
+        "cfp/manage/deadlines.html",
+        _context(
+            cfp,
+            form=form,
+            deadline=instance,
+            rows=rows,
+            closes=services.local_time(cfp.closes_at, cfp.event),
+            opens=services.local_time(cfp.opens_at, cfp.event),
+        ),
+    )
+
+
+@login_required
+def team(request, event):
+    """The review team: reviewers and track organisers, each optionally limited to tracks;
+    someone is added by the email address of their account."""
+    from hallway.cfp import configuration
+    from hallway.cfp.forms import TeamForm
+
+    cfp = _managed(request, event)
+    form = TeamForm(_posted(request), tracks=_event_tracks(cfp), roles=configuration.TEAM_ROLES)
+    if request.method == "POST" and form.is_valid():
+        try:
+            member = configuration.add_to_team(cfp.event, **form.cleaned_data)
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(
+                request, f"{member.user.email} is now a {member.get_role_display().lower()}."
+            )
+            return redirect("cfp:team", cfp.event.slug)
+    return render(
+        request,
+        "cfp/manage/team.html",
+        _context(cfp, form=form, members=configuration.team(cfp.event)),
+    )
+
+
+@login_required
+def team_member(request, event, pk):
+    from hallway.cfp import configuration
+    from hallway.cfp.forms import TeamMemberForm
+    from hallway.cfp.models import ReviewerScope
+    from hallway.events.models import EventRole
+
+    cfp = _managed(request, event)
+    member = get_object_or_404(
+        EventRole.objects.select_related("user", "event"),
+        event=cfp.event,
+        pk=pk,
+        role__in=list(configuration.TEAM_ROLES),
+    )
+    if request.method == "POST" and "remove" in request.POST:
+        configuration.remove_from_team(member)
+        messages.success(
+            request,
+            f"{member.user.email} is no longer a {member.get_role_display().lower()}.",
+        )
+        return redirect("cfp:team", cfp.event.slug)
+    scope = ReviewerScope.objects.filter(event=cfp.event, user=member.user).first()
+    form = TeamMemberForm(
+        _posted(request),
+        tracks=_event_tracks(cfp),
+        initial={"tracks": list(scope.tracks.all()) if scope else []},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            configuration.change_tracks(member, form.cleaned_data["tracks"])
+        except ValidationError as exc:
+            _errors_to(form, exc)
+        else:
+            messages.success(request, f"Tracks of {member.user.email} saved.")
+            return redirect("cfp:team", cfp.event.slug)
+    return render(request, "cfp/manage/team_member.html", _context(cfp, form=form, member=member))

@@ -155,7 +155,10 @@ class EventRole(TimeStamped):
 
     ORGANISER = "organiser"
     REVIEWER = "reviewer"
-    ROLES = [(ORGANISER, "Organiser"), (REVIEWER, "Reviewer")]
+    #: Organises some tracks of the event's call for papers: sees and decides their
+    #: submissions, nothing else (the tracks are the cfp's ``ReviewerScope``).
+    TRACK_ORGANISER = "track_organiser"
+    ROLES = [(ORGANISER, "Organiser"), (REVIEWER, "Reviewer"), (TRACK_ORGANISER, "Track organiser")]
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(
