@@ -13,6 +13,7 @@ Three things are scoped, all from the same rules:
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from hallway import permissions
+from hallway.manage.zones import ZonedModelFormMixin
 
 
 def _is_superuser(request) -> bool:
@@ -170,3 +172,33 @@ class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
     """An inline whose choices are scoped like its admin's."""
 
     extra = 0
+
+
+class WindowAdminForm(ZonedModelFormMixin, forms.ModelForm):
+    """An availability window or opening hours: start and end in the event's zone."""
+
+    #: The owner's event, set by the inline from the object being edited.
+    parent_event = None
+    owner = ""
+
+    def zone_event(self, data):
+        owner = getattr(self.instance, f"{self.owner}_id", None) and getattr(
+            self.instance, self.owner
+        )
+        return getattr(owner, "event", None) or self.parent_event
+
+
+class ZonedWindowInline(ScopedInline):
+    """Windows of a room, speaker or exhibitor, typed and shown in its event's zone (the
+    admin's own fields read them in the server's zone, UTC: 16:30 became 08:30 Pacific)."""
+
+    form = WindowAdminForm
+    owner = ""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        event = getattr(obj, "event", None)
+        formset.form = type(
+            formset.form.__name__, (formset.form,), {"parent_event": event, "owner": self.owner}
+        )
+        return formset
