@@ -169,9 +169,33 @@ class EventScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
 
 class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
-    """An inline whose choices are scoped like its admin's."""
+    """An inline whose choices are scoped like its admin's, and whose rows may be changed by
+    whoever may change the object they belong to.  (Django's inlines ask the global model
+    permissions, which organisers do not hold: the speakers and windows of a session or room
+    were hidden from every organiser who was not a superuser.)"""
 
     extra = 0
+
+    def _parent_may(self, request, obj) -> bool:
+        parent = self.admin_site._registry.get(self.parent_model)
+        if parent is None:
+            return False
+        if obj is None:
+            return parent.has_add_permission(request) or parent.has_change_permission(request)
+        return parent.has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        parent = self.admin_site._registry.get(self.parent_model)
+        return parent is not None and parent.has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._parent_may(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._parent_may(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._parent_may(request, obj)
 
 
 class WindowAdminForm(ZonedModelFormMixin, forms.ModelForm):
