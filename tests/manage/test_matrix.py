@@ -12,6 +12,7 @@ whether the permission check comes before the form is read.
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.urls import get_resolver, reverse
 
 from factories import make_world
@@ -155,13 +156,18 @@ def test_every_organiser_url_has_a_row():
     assert manage_url_names() == set(MATRIX)
 
 
-@pytest.fixture
-def world():
-    world = make_world()
-    world.exhibitor = Exhibitor.objects.create(
-        event=world.alpha, name="Exhibitor Aubergine", category="project"
-    )
-    return world
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the whole table (built once per worker, rolled back at the end): each
+    test runs inside it in its own savepoint, so what one request changes never reaches the
+    next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = make_world()
+        world.exhibitor = Exhibitor.objects.create(
+            event=world.alpha, name="Exhibitor Aubergine", category="project"
+        )
+        yield world
+        transaction.set_rollback(True)
 
 
 def outcome(response) -> str:
