@@ -87,6 +87,8 @@ def _save(
         if then is not None:
             then(obj)
         after = _state(obj, related)
+        if before == after:
+            return obj  # saved unchanged: nothing to log
         record(
             event_of(obj),
             f"{noun}.{'created' if creating else 'changed'}",
@@ -129,10 +131,9 @@ def save_session(
         if speakers is None:
             return
         saved.speaker_links.all().delete()
-        SessionSpeaker.objects.bulk_create(
-            SessionSpeaker(session=saved, speaker=speaker, position=i)
-            for i, speaker in enumerate(dict.fromkeys(speakers))
-        )
+        # One save each (not bulk_create): the public pages' change counter follows signals.
+        for i, speaker in enumerate(dict.fromkeys(speakers)):
+            SessionSpeaker.objects.create(session=saved, speaker=speaker, position=i)
 
     return _save(
         session,
