@@ -8,6 +8,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import dateformat, timezone
 
 from factories import make_world
 from hallway.audit.models import AuditEntry
@@ -19,6 +20,7 @@ from hallway.programme.models import (
     Session,
     SpeakerAvailability,
 )
+from hallway.schedule.services import freeze_schedule, latest_release
 from manage.forms import form_data
 
 pytestmark = pytest.mark.django_db
@@ -423,3 +425,40 @@ def test_the_nav_links_the_content_pages_and_the_import_page(client, world):
     assert reverse("manage:sessions", args=["apricot"]) in page
     assert reverse("manage:rooms", args=["apricot"]) not in page
     assert reverse("import") not in page
+
+
+def test_the_dashboard_and_every_content_page_speak_the_event_zone_and_show_the_freeze(
+    client, world
+):
+    in_los_angeles(world)
+    organiser = world.user("umbrella_organiser")
+    client.force_login(organiser)
+    release = latest_release(world.alpha)
+    with timezone.override(world.alpha.tz):
+        local = dateformat.format(timezone.localtime(release.released_at), "D j M Y, H:i")
+    page = client.get(reverse("manage:dashboard", args=["alpha"])).content.decode()
+    assert f"{local}." in page and "Times are in America/Los_Angeles." in page
+    freeze_schedule(world.alpha, by=organiser)
+    page = client.get(reverse("manage:sessions", args=["alpha"])).content.decode()
+    assert "The schedule is frozen by orgalpha" in page
+
+
+def test_the_admin_lets_an_organiser_without_superuser_rights_attach_a_speaker(client, world):
+    """The issue: the admin's session form had no speakers for such an organiser at all."""
+    client.force_login(world.user("umbrella_organiser"))
+    session = world.apricot.session
+    url = reverse("admin:program_session_change", args=[session.pk])
+    page = client.get(url).content.decode()
+    assert 'name="speaker_links-0-speaker"' in page
+    data = form_data(client, url)
+    data.update(
+        {
+            "speaker_links-TOTAL_FORMS": "2",
+            "speaker_links-1-speaker": str(world.blueberry.speaker.pk),
+            "speaker_links-1-position": "1",
+            "speaker_links-1-session": str(session.pk),
+        }
+    )
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    assert session.ordered_speakers() == [world.apricot.speaker, world.blueberry.speaker]

@@ -12,10 +12,15 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from hallway.events.models import Event
+from hallway.schedule.models import Schedule
 
 
 def page(request, event: Event, template: str, context: dict):
-    """Render with the event's zone active, so every time shown is the event's local time."""
+    """Render with the event's zone active, so every time shown is the event's local time;
+    the work in progress goes along for the freeze notice every organiser page shows."""
+    context.setdefault(
+        "wip", Schedule.objects.filter(event=event.umbrella, version__isnull=True).first()
+    )
     with timezone.override(event.umbrella.tz):
         return render(request, template, {"event": event, **context})
 
