@@ -12,9 +12,11 @@ whether the permission check comes before the form is read.
 from __future__ import annotations
 
 import pytest
+from django.db import transaction
 from django.urls import get_resolver, reverse
 
 from factories import make_world
+from hallway.programme.models import Exhibitor
 
 pytestmark = pytest.mark.django_db
 
@@ -41,13 +43,107 @@ SUB_EVENT_READ = expect(
     sibling_organiser="404", sub_organiser=OK, umbrella_organiser=OK, superuser=OK
 )
 
+#: Changing the umbrella's content (or a sub-event's, from the umbrella's pages): the
+#: umbrella's organisers; a sub-event's organisers work from their own event's pages.
+UMBRELLA_CHANGE = expect(
+    sibling_organiser="403", sub_organiser="403", umbrella_organiser=OK, superuser=OK
+)
+SUB_EVENT_CHANGE = expect(
+    sibling_organiser="404", sub_organiser=OK, umbrella_organiser=OK, superuser=OK
+)
+#: The umbrella's own business (rooms, exhibitors, new speaker profiles) on a sub-event's page.
+SUB_EVENT_UMBRELLA_ONLY = expect(
+    sibling_organiser="404", sub_organiser="403", umbrella_organiser=OK, superuser=OK
+)
+
+
+def _alpha(w):
+    return [w.alpha.slug]
+
+
+def _apricot(w):
+    return [w.apricot.event.slug]
+
+
 #: url name -> (method, args(world), {role: outcome})
 MATRIX = {
-    "dashboard": ("get", lambda w: [w.alpha.slug], UMBRELLA_READ),
+    "dashboard": ("get", _alpha, UMBRELLA_READ),
+    "sessions": ("get", _alpha, UMBRELLA_CHANGE),
+    "sessions_new": ("get", _alpha, UMBRELLA_CHANGE),
+    "sessions_edit": ("get", lambda w: [w.alpha.slug, w.apricot.session.uuid], UMBRELLA_CHANGE),
+    "speakers": ("get", _alpha, UMBRELLA_CHANGE),
+    "speakers_new": ("get", _alpha, UMBRELLA_CHANGE),
+    "speakers_edit": ("get", lambda w: [w.alpha.slug, w.apricot.speaker.uuid], UMBRELLA_CHANGE),
+    "rooms": ("get", _alpha, UMBRELLA_CHANGE),
+    "rooms_new": ("get", _alpha, UMBRELLA_CHANGE),
+    "rooms_edit": ("get", lambda w: [w.alpha.slug, w.alpha_room.uuid], UMBRELLA_CHANGE),
+    "tracks": ("get", _alpha, UMBRELLA_CHANGE),
+    "tracks_new": ("get", _alpha, UMBRELLA_CHANGE),
+    "tracks_edit": ("get", lambda w: [w.alpha.slug, w.apricot.track.uuid], UMBRELLA_CHANGE),
+    "session_types": ("get", _alpha, UMBRELLA_CHANGE),
+    "session_types_new": ("get", _alpha, UMBRELLA_CHANGE),
+    "session_types_edit": (
+        "get",
+        lambda w: [w.alpha.slug, w.apricot.session_type.uuid],
+        UMBRELLA_CHANGE,
+    ),
+    "exhibitors": ("get", _alpha, UMBRELLA_CHANGE),
+    "exhibitors_new": ("get", _alpha, UMBRELLA_CHANGE),
+    "exhibitors_edit": ("get", lambda w: [w.alpha.slug, w.exhibitor.uuid], UMBRELLA_CHANGE),
 }
 #: Pages checked again on a sub-event (Apricot): its sibling's organiser may not see them.
 ON_SUB_EVENT = {
-    "dashboard": ("get", lambda w: [w.apricot.event.slug], SUB_EVENT_READ),
+    "dashboard": ("get", _apricot, SUB_EVENT_READ),
+    "sessions": ("get", _apricot, SUB_EVENT_CHANGE),
+    "sessions_new": ("get", _apricot, SUB_EVENT_CHANGE),
+    "sessions_edit": ("get", lambda w: [_apricot(w)[0], w.apricot.session.uuid], SUB_EVENT_CHANGE),
+    "speakers": ("get", _apricot, SUB_EVENT_CHANGE),
+    "speakers_new": ("get", _apricot, SUB_EVENT_UMBRELLA_ONLY),
+    "speakers_edit": ("get", lambda w: [_apricot(w)[0], w.apricot.speaker.uuid], SUB_EVENT_CHANGE),
+    "rooms": ("get", _apricot, SUB_EVENT_UMBRELLA_ONLY),
+    "exhibitors": ("get", _apricot, SUB_EVENT_UMBRELLA_ONLY),
+    "tracks": ("get", _apricot, SUB_EVENT_CHANGE),
+    "tracks_edit": ("get", lambda w: [_apricot(w)[0], w.apricot.track.uuid], SUB_EVENT_CHANGE),
+    "session_types": ("get", _apricot, SUB_EVENT_CHANGE),
+}
+#: Every form that changes something, posted empty: the permission check answers before the
+#: form is read (an allowed organiser gets the form back with its errors: "ok").
+POSTS = {
+    "sessions_new": ("post", _alpha, UMBRELLA_CHANGE),
+    "sessions_edit": ("post", lambda w: [w.alpha.slug, w.apricot.session.uuid], UMBRELLA_CHANGE),
+    "speakers_new": ("post", _alpha, UMBRELLA_CHANGE),
+    "speakers_edit": ("post", lambda w: [w.alpha.slug, w.apricot.speaker.uuid], UMBRELLA_CHANGE),
+    "rooms_new": ("post", _alpha, UMBRELLA_CHANGE),
+    "rooms_edit": ("post", lambda w: [w.alpha.slug, w.alpha_room.uuid], UMBRELLA_CHANGE),
+    "tracks_new": ("post", _alpha, UMBRELLA_CHANGE),
+    "tracks_edit": ("post", lambda w: [w.alpha.slug, w.apricot.track.uuid], UMBRELLA_CHANGE),
+    "session_types_new": ("post", _alpha, UMBRELLA_CHANGE),
+    "session_types_edit": (
+        "post",
+        lambda w: [w.alpha.slug, w.apricot.session_type.uuid],
+        UMBRELLA_CHANGE,
+    ),
+    "exhibitors_new": ("post", _alpha, UMBRELLA_CHANGE),
+    "exhibitors_edit": ("post", lambda w: [w.alpha.slug, w.exhibitor.uuid], UMBRELLA_CHANGE),
+}
+POSTS_ON_SUB_EVENT = {
+    "sessions_new": ("post", _apricot, SUB_EVENT_CHANGE),
+    "sessions_edit": (
+        "post",
+        lambda w: [_apricot(w)[0], w.apricot.session.uuid],
+        SUB_EVENT_CHANGE,
+    ),
+    "speakers_new": ("post", _apricot, SUB_EVENT_UMBRELLA_ONLY),
+    "speakers_edit": (
+        "post",
+        lambda w: [_apricot(w)[0], w.apricot.speaker.uuid],
+        SUB_EVENT_CHANGE,
+    ),
+    "rooms_new": ("post", _apricot, SUB_EVENT_UMBRELLA_ONLY),
+    "exhibitors_new": ("post", _apricot, SUB_EVENT_UMBRELLA_ONLY),
+    "tracks_new": ("post", _apricot, SUB_EVENT_CHANGE),
+    "tracks_edit": ("post", lambda w: [_apricot(w)[0], w.apricot.track.uuid], SUB_EVENT_CHANGE),
+    "session_types_new": ("post", _apricot, SUB_EVENT_CHANGE),
 }
 
 
@@ -60,9 +156,18 @@ def test_every_organiser_url_has_a_row():
     assert manage_url_names() == set(MATRIX)
 
 
-@pytest.fixture
-def world():
-    return make_world()
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """One world for the whole table (built once per worker, rolled back at the end): each
+    test runs inside it in its own savepoint, so what one request changes never reaches the
+    next."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = make_world()
+        world.exhibitor = Exhibitor.objects.create(
+            event=world.alpha, name="Exhibitor Aubergine", category="project"
+        )
+        yield world
+        transaction.set_rollback(True)
 
 
 def outcome(response) -> str:
@@ -92,3 +197,15 @@ def test_role_url_matrix(client, world, name, role):
 @pytest.mark.parametrize("name", sorted(ON_SUB_EVENT))
 def test_role_url_matrix_on_a_sub_event(client, world, name, role):
     check(client, world, ON_SUB_EVENT, name, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(POSTS))
+def test_role_url_matrix_posts(client, world, name, role):
+    check(client, world, POSTS, name, role)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(POSTS_ON_SUB_EVENT))
+def test_role_url_matrix_posts_on_a_sub_event(client, world, name, role):
+    check(client, world, POSTS_ON_SUB_EVENT, name, role)

@@ -7,7 +7,7 @@ Django admin stays at ``/manage/`` for raw data.
 
 from django.urls import path
 
-from hallway.manage.views import dashboard
+from hallway.manage.views import dashboard, sessions, speakers, venue
 
 app_name = "manage"
 
@@ -15,6 +15,24 @@ M = "<slug:event>/manage"
 
 content_urlpatterns = [
     path(f"{M}/", dashboard.dashboard, name="dashboard"),
+    path(f"{M}/sessions/", sessions.session_list, name="sessions"),
+    path(f"{M}/sessions/new/", sessions.session_edit, name="sessions_new"),
+    path(f"{M}/sessions/<uuid:uuid>/", sessions.session_edit, name="sessions_edit"),
+    path(f"{M}/speakers/", speakers.speaker_list, name="speakers"),
+    path(f"{M}/speakers/new/", speakers.speaker_edit, name="speakers_new"),
+    path(f"{M}/speakers/<uuid:uuid>/", speakers.speaker_edit, name="speakers_edit"),
+    path(f"{M}/rooms/", venue.room_list, name="rooms"),
+    path(f"{M}/rooms/new/", venue.room_edit, name="rooms_new"),
+    path(f"{M}/rooms/<uuid:uuid>/", venue.room_edit, name="rooms_edit"),
+    path(f"{M}/tracks/", venue.track_list, name="tracks"),
+    path(f"{M}/tracks/new/", venue.track_edit, name="tracks_new"),
+    path(f"{M}/tracks/<uuid:uuid>/", venue.track_edit, name="tracks_edit"),
+    path(f"{M}/types/", venue.session_type_list, name="session_types"),
+    path(f"{M}/types/new/", venue.session_type_edit, name="session_types_new"),
+    path(f"{M}/types/<uuid:uuid>/", venue.session_type_edit, name="session_types_edit"),
+    path(f"{M}/exhibitors/", venue.exhibitor_list, name="exhibitors"),
+    path(f"{M}/exhibitors/new/", venue.exhibitor_edit, name="exhibitors_new"),
+    path(f"{M}/exhibitors/<uuid:uuid>/", venue.exhibitor_edit, name="exhibitors_edit"),
 ]
 editor_urlpatterns: list = []
 release_urlpatterns: list = []

@@ -13,6 +13,7 @@ Three things are scoped, all from the same rules:
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.auth import get_user_model
@@ -20,6 +21,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from hallway import permissions
+from hallway.manage.zones import ZonedModelFormMixin
 
 
 def _is_superuser(request) -> bool:
@@ -167,6 +169,60 @@ class EventScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
 
 
 class ScopedInline(ScopedChoicesMixin, admin.TabularInline):
-    """An inline whose choices are scoped like its admin's."""
+    """An inline whose choices are scoped like its admin's, and whose rows may be changed by
+    whoever may change the object they belong to.  (Django's inlines ask the global model
+    permissions, which organisers do not hold: the speakers and windows of a session or room
+    were hidden from every organiser who was not a superuser.)"""
 
     extra = 0
+
+    def _parent_may(self, request, obj) -> bool:
+        parent = self.admin_site._registry.get(self.parent_model)
+        if parent is None:
+            return False
+        if obj is None:
+            return parent.has_add_permission(request) or parent.has_change_permission(request)
+        return parent.has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        parent = self.admin_site._registry.get(self.parent_model)
+        return parent is not None and parent.has_view_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return self._parent_may(request, obj)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return self._parent_may(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return self._parent_may(request, obj)
+
+
+class WindowAdminForm(ZonedModelFormMixin, forms.ModelForm):
+    """An availability window or opening hours: start and end in the event's zone."""
+
+    #: The owner's event, set by the inline from the object being edited.
+    parent_event = None
+    owner = ""
+
+    def zone_event(self, data):
+        owner = getattr(self.instance, f"{self.owner}_id", None) and getattr(
+            self.instance, self.owner
+        )
+        return getattr(owner, "event", None) or self.parent_event
+
+
+class ZonedWindowInline(ScopedInline):
+    """Windows of a room, speaker or exhibitor, typed and shown in its event's zone (the
+    admin's own fields read them in the server's zone, UTC: 16:30 became 08:30 Pacific)."""
+
+    form = WindowAdminForm
+    owner = ""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        event = getattr(obj, "event", None)
+        formset.form = type(
+            formset.form.__name__, (formset.form,), {"parent_event": event, "owner": self.owner}
+        )
+        return formset

@@ -2,12 +2,13 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from hallway.events.models import Event, EventRole, Room, RoomAvailability, SessionType, Track
-from hallway.manage.admin.base import EventScopedAdmin, ScopedInline
+from hallway.manage.admin.base import EventScopedAdmin, ZonedWindowInline
 from hallway.schedule.models import Schedule
 
 
-class RoomAvailabilityInline(ScopedInline):
+class RoomAvailabilityInline(ZonedWindowInline):
     model = RoomAvailability
+    owner = "room"
 
 
 @admin.register(Event)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from hallway import permissions
-from hallway.manage.admin.base import EventScopedAdmin, ScopedInline
+from hallway.manage.admin.base import EventScopedAdmin, ScopedInline, ZonedWindowInline
 from hallway.programme.models import (
     Exhibitor,
     ExhibitorHours,
@@ -25,14 +25,14 @@ class ResourceInline(ScopedInline):
     extra = 0
 
 
-class SpeakerAvailabilityInline(ScopedInline):
+class SpeakerAvailabilityInline(ZonedWindowInline):
     model = SpeakerAvailability
-    extra = 0
+    owner = "speaker"
 
 
-class ExhibitorHoursInline(ScopedInline):
+class ExhibitorHoursInline(ZonedWindowInline):
     model = ExhibitorHours
-    extra = 0
+    owner = "exhibitor"
 
 
 @admin.register(Session)

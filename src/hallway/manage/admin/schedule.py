@@ -1,8 +1,10 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Q
 
 from hallway import permissions
 from hallway.manage.admin.base import EventScopedAdmin
+from hallway.manage.zones import ZonedModelFormMixin
 from hallway.schedule.models import Schedule, Slot
 
 
@@ -17,6 +19,20 @@ class ScheduleAdmin(EventScopedAdmin):
         return False  # the WIP exists per event; releases are made by the release action
 
 
+class SlotAdminForm(ZonedModelFormMixin, forms.ModelForm):
+    """Start and end in the schedule's event zone, not the server's (UTC)."""
+
+    def zone_event(self, data):
+        if data is not None and data.get("schedule") is not None:
+            return data["schedule"].event
+        return self.instance.schedule.event if self.instance.schedule_id else None
+
+
+def _local(moment, slot: Slot) -> str:
+    tz = slot.schedule.event.umbrella.tz
+    return moment.astimezone(tz).strftime("%a %d %b %H:%M %Z")
+
+
 @admin.register(Slot)
 class SlotAdmin(EventScopedAdmin):
     """Slots of the work in progress; released slots are read-only history."""
@@ -24,7 +40,18 @@ class SlotAdmin(EventScopedAdmin):
     event_path = "schedule__event"
     scope = "visible"
     change_perm = "hallway.change_slot"
-    list_display = ["__str__", "room", "start", "end", "schedule"]
+    form = SlotAdminForm
+    list_display = ["__str__", "room", "local_start", "local_end", "schedule"]
+    list_select_related = ["schedule__event__parent", "room", "session"]
+
+    @admin.display(description="Start (event's time zone)", ordering="start")
+    def local_start(self, slot: Slot) -> str:
+        return _local(slot.start, slot)
+
+    @admin.display(description="End (event's time zone)", ordering="end")
+    def local_end(self, slot: Slot) -> str:
+        return _local(slot.end, slot)
+
     list_filter = ["schedule", "room"]
     search_fields = ["session__title", "label"]
     autocomplete_fields = ["session"]

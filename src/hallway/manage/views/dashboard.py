@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 
 from hallway.manage import services
 from hallway.manage.views.base import organiser_event
+from hallway.manage.views.content import page
 
 
 @login_required
 def dashboard(request, event):
     event = organiser_event(request, event)
-    return render(request, "manage/dashboard.html", {"event": event, **services.overview(event)})
+    # In the event's zone, like every organiser page: the last release's time is local.
+    return page(request, event, "manage/dashboard.html", services.overview(event))
