@@ -41,13 +41,50 @@ SUB_EVENT_READ = expect(
     sibling_organiser="404", sub_organiser=OK, umbrella_organiser=OK, superuser=OK
 )
 
+#: The umbrella's own business (releases, the freeze switch, its whole log).
+UMBRELLA_ONLY = expect(
+    sibling_organiser="403", sub_organiser="403", umbrella_organiser=OK, superuser=OK
+)
+#: A POST with an empty body from someone who may: the form is refused (no version).
+UMBRELLA_FORM = {**UMBRELLA_ONLY, "umbrella_organiser": "400", "superuser": "400"}
+#: On a sub-event: its own organiser may look, not release or freeze.
+SUB_EVENT_UMBRELLA_ONLY = {**UMBRELLA_ONLY, "sibling_organiser": "404"}
+SUB_EVENT_FORM = {**UMBRELLA_FORM, "sibling_organiser": "404"}
+
+
+def _alpha(w):
+    return [w.alpha.slug]
+
+
+def _apricot(w):
+    return [w.apricot.event.slug]
+
+
 #: url name -> (method, args(world), {role: outcome})
 MATRIX = {
-    "dashboard": ("get", lambda w: [w.alpha.slug], UMBRELLA_READ),
+    "dashboard": ("get", _alpha, UMBRELLA_READ),
+    "releases": ("get", _alpha, UMBRELLA_READ),
+    "release-preview": ("post", _alpha, UMBRELLA_FORM),
+    "release-confirm": ("post", _alpha, UMBRELLA_FORM),
+    "freeze": ("post", _alpha, UMBRELLA_ONLY),
+    "unfreeze": ("get", _alpha, UMBRELLA_ONLY),
+    "log": ("get", _alpha, UMBRELLA_ONLY),
+    "session-log": ("get", lambda w: [w.alpha.slug, w.apricot.session.uuid], UMBRELLA_ONLY),
 }
 #: Pages checked again on a sub-event (Apricot): its sibling's organiser may not see them.
 ON_SUB_EVENT = {
-    "dashboard": ("get", lambda w: [w.apricot.event.slug], SUB_EVENT_READ),
+    "dashboard": ("get", _apricot, SUB_EVENT_READ),
+    "releases": ("get", _apricot, SUB_EVENT_READ),
+    "release-preview": ("post", _apricot, SUB_EVENT_FORM),
+    "release-confirm": ("post", _apricot, SUB_EVENT_FORM),
+    "freeze": ("post", _apricot, SUB_EVENT_UMBRELLA_ONLY),
+    "unfreeze": ("get", _apricot, SUB_EVENT_UMBRELLA_ONLY),
+    "log": ("get", _apricot, SUB_EVENT_READ),
+    "session-log": (
+        "get",
+        lambda w: [w.apricot.event.slug, w.apricot.session.uuid],
+        SUB_EVENT_READ,
+    ),
 }
 
 
