@@ -99,9 +99,7 @@ def test_a_confirm_after_the_work_in_progress_changed_is_refused_and_shows_the_n
     client.force_login(world.user("umbrella_organiser"))
     seen = wip_fingerprint(world.alpha)
     move(world.blueberry.session, at(16))  # someone else moves a session meanwhile
-    response = post(
-        client, "release-confirm", {"version": "2.0", "note": "n", "fingerprint": seen}
-    )
+    response = post(client, "release-confirm", {"version": "2.0", "note": "n", "fingerprint": seen})
     assert response.status_code == 409
     body = response.content.decode()
     assert "The work in progress changed after you opened the preview" in body

@@ -58,9 +58,7 @@ def change_lines(diff: ScheduleDiff, umbrella: Event) -> dict[int, list[str]]:
     """Session id → one line per change a speaker or attendee should hear about."""
     lines: dict[int, list[tuple]] = defaultdict(list)
     for before, after in diff.moved:
-        text = (
-            f"{_title(after)} moved: {when(before, umbrella)} → {when(after, umbrella)}."
-        )
+        text = f"{_title(after)} moved: {when(before, umbrella)} → {when(after, umbrella)}."
         lines[after.session_id].append((after.start, text))
     for before, after in diff.restated:
         if after.state == Session.CANCELLED:
@@ -129,9 +127,10 @@ def compose(notice: Notice, release: Schedule) -> tuple[str, str]:
     body.append(f"Times are in {umbrella.time_zone}.")
     if release.comment:
         body += ["", "The organisers' note:", release.comment]
+    version_url = _url(reverse("agenda:release", args=[umbrella.slug, release.slug]))
     body += [
         "",
-        f"Every change of this version: {_url(reverse('agenda:release', args=[umbrella.slug, release.slug]))}",
+        f"Every change of this version: {version_url}",
         f"The programme: {_url(reverse('agenda:grid', args=[umbrella.slug]))}",
     ]
     if notice.kind == "attendee":

@@ -387,9 +387,7 @@ def diff_schedules(old: Schedule | None, new: Schedule) -> ScheduleDiff:
     def keyed(schedule: Schedule | None) -> dict[tuple[int, int], Slot]:
         if schedule is None:
             return {}
-        slots = list(
-            schedule.slots.filter(session__isnull=False).select_related("session", "room")
-        )
+        slots = list(schedule.slots.filter(session__isnull=False).select_related("session", "room"))
         if not schedule.is_release:
             # The work in progress reads its sessions' live state (a release would freeze
             # it), so a preview against it sees cancellations as a release would.

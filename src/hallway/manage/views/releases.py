@@ -140,10 +140,11 @@ def release_confirm(request, event):
         except ValidationError as exc:
             errors.extend(exc.messages)
         else:
+            emails = f"{len(sent)} email{'s' if len(sent) != 1 else ''}"
             messages.success(
                 request,
-                f"Released version {release.version}; {len(sent)} email{'s' if len(sent) != 1 else ''} "
-                "to speakers and attendees on their way.",
+                f"Released version {release.version}; {emails} to speakers and attendees "
+                "on their way.",
             )
             return redirect("manage:releases", event.slug)
     preview = release_preview(event)
