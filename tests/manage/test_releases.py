@@ -182,3 +182,13 @@ def test_an_offsite_next_is_ignored(client, world):
     client.force_login(world.user("umbrella_organiser"))
     response = post(client, "freeze", {"next": "https://evil.example/"})
     assert response["Location"] == reverse("manage:releases", args=["alpha"])
+
+
+def test_the_dashboard_has_the_freeze_button_for_umbrella_organisers_only(client, world):
+    client.force_login(world.user("umbrella_organiser"))
+    body = page(client, "dashboard").content.decode()
+    assert "Freeze the schedule</button>" in body
+    client.force_login(world.user("sub_organiser"))
+    body = page(client, "dashboard", "apricot").content.decode()
+    assert "The schedule is open for edits and releases." in body
+    assert "Freeze the schedule</button>" not in body
