@@ -100,9 +100,9 @@ class ReleasePreview:
         return [g for g in self.groups if g.event.pk in mine]
 
 
-def release_preview(event: Event) -> ReleasePreview:
+def release_preview(event: Event, *, with_notices: bool = False) -> ReleasePreview:
     """What releasing the umbrella's work in progress now would change since its last release,
-    what blocks it, and who would be told."""
+    what blocks it, and (``with_notices``) who would be told."""
     umbrella = event.umbrella
     # The fingerprint first: if the WIP changes while the diff is read, the preview shows the
     # newer state and the confirm is refused, never the other way round.
@@ -117,7 +117,7 @@ def release_preview(event: Event) -> ReleasePreview:
         conflicts=schedule_conflicts(wip),
         fingerprint=fingerprint,
         wip=wip,
-        notices=notifications.release_notices(umbrella, diff) if previous else [],
+        notices=notifications.release_notices(umbrella, diff) if previous and with_notices else [],
     )
 
 

@@ -94,7 +94,7 @@ def release_preview_page(request, event):
         ensure_not_frozen(umbrella)
     except ValidationError as exc:
         errors.extend(exc.messages)
-    preview = release_preview(event)
+    preview = release_preview(event, with_notices=True)
     if preview.conflicts:
         errors.append(
             f"{len(preview.conflicts)} conflict(s) block the release: fix them in the work "
@@ -132,7 +132,7 @@ def release_confirm(request, event):
             )
         except ReleaseOutdated as exc:
             # Show what the work in progress holds now, with what was typed kept.
-            preview = release_preview(event)
+            preview = release_preview(event, with_notices=True)
             context = _context(
                 request, event, preview, version=version, note=note, errors=exc.messages
             )
