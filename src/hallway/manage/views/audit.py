@@ -13,6 +13,7 @@ from hallway.manage.views.base import organiser_event
 from hallway.permissions import require
 from hallway.programme.models import Session
 from hallway.schedule.models import Slot
+from hallway.schedule.services import wip_schedule
 
 PAGE_SIZE = 200
 
@@ -33,6 +34,7 @@ def event_log(request, event):
         {
             "event": event,
             "umbrella": event.umbrella,
+            "wip": wip_schedule(event),  # the frozen banner
             "entries": page.object_list,
             "page": page,
             "actions": actions,
@@ -61,6 +63,7 @@ def session_log(request, event, session):
         {
             "event": event,
             "umbrella": event.umbrella,
+            "wip": wip_schedule(event),
             "session": session,
             "entries": session_entries(session)[:PAGE_SIZE],
         },
