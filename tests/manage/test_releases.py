@@ -192,3 +192,21 @@ def test_the_dashboard_has_the_freeze_button_for_umbrella_organisers_only(client
     body = page(client, "dashboard", "apricot").content.decode()
     assert "The schedule is open for edits and releases." in body
     assert "Freeze the schedule</button>" not in body
+
+
+def test_while_frozen_no_role_releases_through_the_confirm(client, world):
+    fingerprint = wip_fingerprint(world.alpha)
+    freeze_schedule(world.alpha, by=world.user("umbrella_organiser"))
+    data = {"version": "2.0", "note": "", "fingerprint": fingerprint}
+    answers = {}
+    for role in [None, *world.users]:
+        client.logout()
+        if role:
+            client.force_login(world.user(role))
+        for slug in ("alpha", "apricot"):
+            answers[(role, slug)] = post(client, "release-confirm", data, slug).status_code
+    assert release_count(world.alpha) == 1
+    assert answers[(None, "alpha")] == 302  # to the login page
+    assert answers[("umbrella_organiser", "alpha")] == 400  # refused: frozen
+    assert answers[("superuser", "apricot")] == 400
+    assert answers[("sub_organiser", "apricot")] == 403

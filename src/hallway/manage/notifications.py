@@ -8,8 +8,9 @@ Release notifications go straight to sending, unlike the call for papers' decisi
 wait in the outbox: the organiser has just read this very list on the release's preview and
 confirmed it, a re-plan during the event is urgent (a moved talk is in an hour), and the CfP's
 outbox is per event while a release and a speaker's changes span the whole umbrella.  They
-are still ``Message`` rows of the umbrella: kept, listed in its outbox's "Sent" list, and a
-failed send is kept with its error and tried again by ``hallway worker``.
+are still ``Message`` rows of the umbrella: kept (listed under "Sent" in the umbrella's outbox
+when it has a call for papers), and a failed send keeps its error and is tried again by
+``hallway worker``.
 """
 
 from __future__ import annotations
