@@ -55,6 +55,15 @@ SUB_EVENT_CHANGE = expect(
 SUB_EVENT_UMBRELLA_ONLY = expect(
     sibling_organiser="404", sub_organiser="403", umbrella_organiser=OK, superuser=OK
 )
+#: The umbrella's own business (releases, the freeze switch, its whole log).
+UMBRELLA_ONLY = expect(
+    sibling_organiser="403", sub_organiser="403", umbrella_organiser=OK, superuser=OK
+)
+#: A POST with an empty body from someone who may: the form is refused (no version).
+UMBRELLA_FORM = {**UMBRELLA_ONLY, "umbrella_organiser": "400", "superuser": "400"}
+#: On a sub-event: its own organiser may look, not release or freeze.
+SUB_EVENT_UMBRELLA_ONLY = {**UMBRELLA_ONLY, "sibling_organiser": "404"}
+SUB_EVENT_FORM = {**UMBRELLA_FORM, "sibling_organiser": "404"}
 
 
 def _alpha(w):
@@ -90,6 +99,13 @@ MATRIX = {
     "exhibitors": ("get", _alpha, UMBRELLA_CHANGE),
     "exhibitors_new": ("get", _alpha, UMBRELLA_CHANGE),
     "exhibitors_edit": ("get", lambda w: [w.alpha.slug, w.exhibitor.uuid], UMBRELLA_CHANGE),
+    "releases": ("get", _alpha, UMBRELLA_READ),
+    "release-preview": ("post", _alpha, UMBRELLA_FORM),
+    "release-confirm": ("post", _alpha, UMBRELLA_FORM),
+    "freeze": ("post", _alpha, UMBRELLA_ONLY),
+    "unfreeze": ("get", _alpha, UMBRELLA_ONLY),
+    "log": ("get", _alpha, UMBRELLA_ONLY),
+    "session-log": ("get", lambda w: [w.alpha.slug, w.apricot.session.uuid], UMBRELLA_ONLY),
 }
 #: Pages checked again on a sub-event (Apricot): its sibling's organiser may not see them.
 ON_SUB_EVENT = {
@@ -105,6 +121,17 @@ ON_SUB_EVENT = {
     "tracks": ("get", _apricot, SUB_EVENT_CHANGE),
     "tracks_edit": ("get", lambda w: [_apricot(w)[0], w.apricot.track.uuid], SUB_EVENT_CHANGE),
     "session_types": ("get", _apricot, SUB_EVENT_CHANGE),
+    "releases": ("get", _apricot, SUB_EVENT_READ),
+    "release-preview": ("post", _apricot, SUB_EVENT_FORM),
+    "release-confirm": ("post", _apricot, SUB_EVENT_FORM),
+    "freeze": ("post", _apricot, SUB_EVENT_UMBRELLA_ONLY),
+    "unfreeze": ("get", _apricot, SUB_EVENT_UMBRELLA_ONLY),
+    "log": ("get", _apricot, SUB_EVENT_READ),
+    "session-log": (
+        "get",
+        lambda w: [w.apricot.event.slug, w.apricot.session.uuid],
+        SUB_EVENT_READ,
+    ),
 }
 #: Every form that changes something, posted empty: the permission check answers before the
 #: form is read (an allowed organiser gets the form back with its errors: "ok").

@@ -28,6 +28,7 @@ urlpatterns = [
         name="room-now",
     ),
     path("<slug:event>/changes/", page(views.changes), name="changes"),
+    path("<slug:event>/changes.atom", page(views.changes_feed), name="changes-feed"),
     path("<slug:event>/changes/<slug:release>/", page(views.release_detail), name="release"),
     path("<slug:event>/exhibitors/", page(views.exhibitor_list), name="exhibitors"),
 ]

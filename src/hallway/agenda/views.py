@@ -4,12 +4,16 @@ release only.  Every page renders in its event's time zone."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from itertools import groupby
 
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.feedgenerator import Atom1Feed
 from django.views.decorators.http import require_safe
 
 from hallway.agenda.grid import build_grid
@@ -268,6 +272,58 @@ def changes(request, event: str):
         for release, previous in zip(history, [*history[1:], None], strict=True)
     ]
     return _render(request, "agenda/changes.html", event, entries=entries)
+
+
+def _feed_entry_id(event: Event, release) -> str:
+    """Stable per release and feed: an umbrella's entry is the release's UUID; a co-located
+    event's feed lists only its own changes, so its entry gets its own UUID derived from both."""
+    if event.is_umbrella:
+        return release.uuid.urn
+    return uuid.uuid5(release.uuid, str(event.uuid)).urn
+
+
+@require_safe
+def changes_feed(request, event: str):
+    """The changes page as an Atom 1.0 feed: one entry per release, newest first."""
+    event = selectors.get_event(event)
+    umbrella = event.umbrella
+    history = selectors.releases(umbrella)
+    changes_url = request.build_absolute_uri(reverse("agenda:changes", args=[event.slug]))
+    feed = Atom1Feed(
+        title=f"Programme changes — {event.name}",
+        link=changes_url,
+        description=f"Every published version of the programme of {event.name}.",
+        feed_url=request.build_absolute_uri(),
+        feed_guid=event.uuid.urn,
+        author_name=umbrella.name,
+        language="en",
+    )
+    public = set(selectors.release_slots(event).values_list("session_id", flat=True))
+    with timezone.override(event.tz):
+        for release, previous in zip(history, [*history[1:], None], strict=True):
+            entry = selectors.release_changes(event, release, previous)
+            feed.add_item(
+                title=f"Version {release.version}",
+                link=request.build_absolute_uri(
+                    reverse("agenda:release", args=[event.slug, release.slug])
+                ),
+                description=render_to_string(
+                    "agenda/_feed_entry.html",
+                    {
+                        "entry": entry,
+                        "event": event,
+                        "umbrella": umbrella,
+                        "public_sessions": public,
+                    },
+                ),
+                unique_id=_feed_entry_id(event, release),
+                unique_id_is_permalink=False,
+                pubdate=release.released_at,
+                updateddate=release.released_at,
+            )
+    response = HttpResponse(content_type="application/atom+xml; charset=utf-8")
+    feed.write(response, "utf-8")
+    return response
 
 
 @require_safe

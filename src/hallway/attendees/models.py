@@ -22,6 +22,12 @@ class Attendee(TimeStamped):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
     )
+    # Optional, and only used to tell the attendee when a starred session moves or is
+    # cancelled (a release's notifications), and only while ``notify_changes`` is on.
+    email = models.EmailField(blank=True, help_text="Private: never shown publicly.")
+    notify_changes = models.BooleanField(
+        default=False, help_text="Email me when a session I starred moves or is cancelled."
+    )
 
     def __str__(self) -> str:
         return f"attendee {str(self.token)[:8]}"

@@ -18,6 +18,7 @@ from django.db import models, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from hallway.audit.services import changed, record, snapshot
 from hallway.cfp.models import (
     Answer,
     CallForPapers,
@@ -614,35 +615,72 @@ def retry_failed(event: Event | None = None) -> int:
 # --- the outbox ------------------------------------------------------------------------------
 
 
-def edit_message(message: Message, *, subject: str, body: str) -> Message:
+# An organiser's outbox actions are written to the event's audit log; the worker's retries
+# (``by=None``) are not, or every failing minute would add a row.
+
+
+def edit_message(message: Message, *, subject: str, body: str, by=None) -> Message:
     with transaction.atomic():
         message = Message.objects.select_for_update().get(pk=message.pk)
         if message.state != Message.OUTBOX:
             raise ValidationError("Only a message still in the outbox can be edited.")
+        before = snapshot(message, ["subject", "body"])
         message.subject, message.body = subject, body
         message.save(update_fields=["subject", "body", "updated_at"])
+        diff = changed(before, snapshot(message, ["subject", "body"]))
+        if by is not None and diff:
+            record(
+                message.event,
+                "message.edited",
+                by=by,
+                obj=message,
+                before={k: old for k, (old, _) in diff.items()},
+                after={k: new for k, (_, new) in diff.items()},
+            )
     return message
 
 
-def discard_message(message: Message) -> Message:
-    updated = Message.objects.filter(pk=message.pk, state=Message.OUTBOX).update(
-        state=Message.DISCARDED, updated_at=timezone.now()
-    )
-    if not updated:
-        raise ValidationError("Only a message still in the outbox can be discarded.")
-    message.refresh_from_db()
+def discard_message(message: Message, *, by=None) -> Message:
+    with transaction.atomic():
+        updated = Message.objects.filter(pk=message.pk, state=Message.OUTBOX).update(
+            state=Message.DISCARDED, updated_at=timezone.now()
+        )
+        if not updated:
+            raise ValidationError("Only a message still in the outbox can be discarded.")
+        message.refresh_from_db()
+        if by is not None:
+            record(
+                message.event,
+                "message.discarded",
+                by=by,
+                obj=message,
+                before={"state": Message.OUTBOX},
+                after={"state": Message.DISCARDED},
+            )
     return message
 
 
-def send_messages(messages) -> int:
+def send_messages(messages, *, by=None) -> int:
     """Release outbox (or failed) messages to be sent in the background; returns how many."""
-    ids = list(
-        Message.objects.filter(
-            pk__in=[m.pk for m in messages], state__in=[Message.OUTBOX, Message.FAILED]
-        ).values_list("pk", flat=True)
-    )
-    Message.objects.filter(pk__in=ids).update(state=Message.QUEUED, updated_at=timezone.now())
-    send_later(list(Message.objects.filter(pk__in=ids)))
+    with transaction.atomic():
+        chosen = list(
+            Message.objects.filter(
+                pk__in=[m.pk for m in messages], state__in=[Message.OUTBOX, Message.FAILED]
+            ).select_related("event")
+        )
+        ids = [m.pk for m in chosen]
+        Message.objects.filter(pk__in=ids).update(state=Message.QUEUED, updated_at=timezone.now())
+        if by is not None:
+            for message in chosen:
+                record(
+                    message.event,
+                    "message.sent",
+                    by=by,
+                    obj=message,
+                    before={"state": message.state},
+                    after={"state": Message.QUEUED},
+                )
+        send_later(list(Message.objects.filter(pk__in=ids)))
     return len(ids)
 
 
@@ -669,12 +707,44 @@ def reviewable(event: Event, reviewer):
     return queryset
 
 
-def set_phase(cfp: CallForPapers, phase: str) -> CallForPapers:
+@transaction.atomic
+def set_phase(cfp: CallForPapers, phase: str, *, by=None) -> CallForPapers:
     if phase not in dict(CallForPapers.PHASES):
         raise ValidationError(f"{phase!r} is not a review phase.")
+    before = CallForPapers.objects.filter(pk=cfp.pk).values_list("phase", flat=True).first()
     CallForPapers.objects.filter(pk=cfp.pk).update(phase=phase, updated_at=timezone.now())
     cfp.phase = phase
+    if before != phase:
+        record(
+            cfp.event, "cfp.phase", by=by, obj=cfp, before={"phase": before}, after={"phase": phase}
+        )
     return cfp
+
+
+#: The settings an organiser changes on the call's settings page, as the log records them.
+SETTINGS_FIELDS = (
+    "opens_at",
+    "closes_at",
+    "text",
+    "max_submissions_per_speaker",
+    "anonymised_review",
+    "phase",
+)
+
+
+def log_settings(cfp: CallForPapers, before: dict, *, by) -> None:
+    """Record what a save of the settings changed (``before`` is ``snapshot`` of
+    ``SETTINGS_FIELDS`` taken before it); a phase switch is its own action."""
+    diff = changed(before, snapshot(cfp, SETTINGS_FIELDS))
+    if diff:
+        record(
+            cfp.event,
+            "cfp.phase" if "phase" in diff else "cfp.changed",
+            by=by,
+            obj=cfp,
+            before={k: old for k, (old, _) in diff.items()},
+            after={k: new for k, (_, new) in diff.items()},
+        )
 
 
 def save_review(

@@ -230,9 +230,11 @@ def settings_page(request, event):
             event_id__in={cfp.event_id, cfp.event.umbrella.pk}
         ),
     )
+    before = services.snapshot(cfp, services.SETTINGS_FIELDS)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
+            services.log_settings(cfp, before, by=request.user)
         messages.success(request, "Call for papers saved.")
         return redirect("cfp:manage-settings", cfp.event.slug)
     return render(request, "cfp/manage/settings.html", _context(cfp, form=form))
@@ -247,11 +249,11 @@ def outbox(request, event):
         if "discard" in request.POST:
             n = 0
             for message in chosen.filter(state=Message.OUTBOX):
-                services.discard_message(message)
+                services.discard_message(message, by=request.user)
                 n += 1
             messages.success(request, f"{n} message(s) discarded.")
         else:
-            n = services.send_messages(list(chosen))
+            n = services.send_messages(list(chosen), by=request.user)
             messages.success(request, f"{n} message(s) sent off.")
         return redirect("cfp:outbox", cfp.event.slug)
     queryset = Message.objects.filter(event=cfp.event).select_related("submission")
@@ -276,14 +278,14 @@ def message_detail(request, event, pk):
     if request.method == "POST":
         try:
             if "discard" in request.POST:
-                services.discard_message(message)
+                services.discard_message(message, by=request.user)
                 messages.success(request, "Discarded.")
                 return redirect("cfp:outbox", cfp.event.slug)
             if form.is_valid():
                 if message.state == Message.OUTBOX:
-                    services.edit_message(message, **form.cleaned_data)
+                    services.edit_message(message, **form.cleaned_data, by=request.user)
                 if "send" in request.POST:
-                    services.send_messages([message])
+                    services.send_messages([message], by=request.user)
                     messages.success(request, f"Sent off to {message.to}.")
                     return redirect("cfp:outbox", cfp.event.slug)
                 messages.success(request, "Saved.")

@@ -7,7 +7,7 @@ Django admin stays at ``/manage/`` for raw data.
 
 from django.urls import path
 
-from hallway.manage.views import dashboard, sessions, speakers, venue
+from hallway.manage.views import audit, dashboard, releases, sessions, speakers, venue
 
 app_name = "manage"
 
@@ -35,6 +35,14 @@ content_urlpatterns = [
     path(f"{M}/exhibitors/<uuid:uuid>/", venue.exhibitor_edit, name="exhibitors_edit"),
 ]
 editor_urlpatterns: list = []
-release_urlpatterns: list = []
+release_urlpatterns = [
+    path(f"{M}/releases/", releases.release_page, name="releases"),
+    path(f"{M}/releases/preview/", releases.release_preview_page, name="release-preview"),
+    path(f"{M}/releases/confirm/", releases.release_confirm, name="release-confirm"),
+    path(f"{M}/freeze/", releases.freeze, name="freeze"),
+    path(f"{M}/unfreeze/", releases.unfreeze, name="unfreeze"),
+    path(f"{M}/log/", audit.event_log, name="log"),
+    path(f"{M}/log/session/<uuid:session>/", audit.session_log, name="session-log"),
+]
 
 urlpatterns = content_urlpatterns + editor_urlpatterns + release_urlpatterns

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -96,6 +97,32 @@ def unfreeze_schedule(event: Event, *, by) -> Schedule:
         wip.save(update_fields=["frozen_at", "frozen_by"])
         record(umbrella, "schedule.unfrozen", by=by, obj=wip, before=before)
     return wip
+
+
+class ReleaseOutdated(ValidationError):
+    """The work in progress changed after the organiser looked at the release's preview."""
+
+    def __init__(self):
+        super().__init__(
+            "The work in progress changed after you opened the preview (a session was moved, "
+            "added or cancelled, or another release was made): nothing was released. Read the "
+            "new preview and confirm again."
+        )
+
+
+def wip_fingerprint(event: Event) -> str:
+    """A short digest of everything a release of the umbrella would publish: every WIP slot
+    (session, part, room, times, label) with its session's state, and the release it would
+    follow.  A preview carries it, so a confirm cannot publish a WIP nobody has seen."""
+    umbrella = event.umbrella
+    previous = latest_release(umbrella)
+    digest = hashlib.sha256(f"after:{previous.pk if previous else '-'}".encode())
+    fields = ("pk", "session_id", "part", "room_id", "start", "end", "label", "pinned")
+    for row in wip_schedule(umbrella).slots.order_by("pk").values_list(*fields, "session__state"):
+        # Datetimes as ISO text: the same moment reads the same on SQLite and PostgreSQL.
+        line = "|" + ",".join(v.isoformat() if hasattr(v, "isoformat") else repr(v) for v in row)
+        digest.update(line.encode())
+    return digest.hexdigest()[:20]
 
 
 def latest_release(event: Event) -> Schedule | None:
@@ -226,7 +253,13 @@ def release_slug(umbrella: Event, version: str) -> str:
 @traced("hallway.release")
 @transaction.atomic
 def release_schedule(
-    event: Event, version: str, *, by=None, comment: str = "", allow_conflicts: bool = False
+    event: Event,
+    version: str,
+    *,
+    by=None,
+    comment: str = "",
+    allow_conflicts: bool = False,
+    fingerprint: str | None = None,
 ) -> Schedule:
     """Freeze the work-in-progress schedule as release ``version``.
 
@@ -238,6 +271,9 @@ def release_schedule(
     ``by`` is the user releasing: a release publishes every sub-event's work, so it needs the
     umbrella's rights (``hallway.release_schedule``).  ``by=None`` is the system itself (the
     demo loader, an import whose caller checked ``hallway.import_programme``).
+
+    ``fingerprint`` is :func:`wip_fingerprint` as the organiser's preview showed it: when the
+    work in progress has changed since, nothing is released (:class:`ReleaseOutdated`).
     """
     umbrella = event.umbrella
     if by is not None:
@@ -252,6 +288,8 @@ def release_schedule(
     # row lock holds until this transaction ends; the second release then sees the first.
     umbrella = Event.objects.select_for_update().get(pk=umbrella.pk)
     ensure_not_frozen(umbrella)
+    if fingerprint is not None and fingerprint != wip_fingerprint(umbrella):
+        raise ReleaseOutdated()
     exists = ValidationError(f"Release '{version}' exists already: choose a new version name.")
     if Schedule.objects.filter(event=umbrella, version=version).exists():
         raise exists
@@ -349,10 +387,13 @@ def diff_schedules(old: Schedule | None, new: Schedule) -> ScheduleDiff:
     def keyed(schedule: Schedule | None) -> dict[tuple[int, int], Slot]:
         if schedule is None:
             return {}
-        return {
-            (s.session_id, s.part): s
-            for s in schedule.slots.filter(session__isnull=False).select_related("session", "room")
-        }
+        slots = list(schedule.slots.filter(session__isnull=False).select_related("session", "room"))
+        if not schedule.is_release:
+            # The work in progress reads its sessions' live state (a release would freeze
+            # it), so a preview against it sees cancellations as a release would.
+            for slot in slots:
+                slot.state = slot.session.state
+        return {(s.session_id, s.part): s for s in slots}
 
     before, after = keyed(old), keyed(new)
     return ScheduleDiff(

@@ -13,15 +13,82 @@ Three things are scoped, all from the same rules:
 
 from __future__ import annotations
 
+import json
+
 from django import forms
 from django.contrib import admin
 from django.contrib.admin import widgets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 from hallway import permissions
+from hallway.audit.services import changed, record
 from hallway.manage.zones import ZonedModelFormMixin
+
+#: Log names of models whose own name is not the conference's word for them.
+NOUNS = {"eventrole": "role", "sessionspeaker": "session_speaker"}
+#: Timestamps change on every save; they say nothing an entry's time does not.
+UNLOGGED_FIELDS = {"created_at", "updated_at"}
+
+
+class _LogEncoder(DjangoJSONEncoder):
+    def default(self, o):
+        try:
+            return super().default(o)
+        except TypeError:
+            return str(o)  # a file field, a custom value: its text is what a reader needs
+
+
+def _fields(obj: models.Model) -> dict:
+    """Every concrete field of ``obj`` as plain JSON values (foreign keys by id), so values
+    read before and after a save compare equal when they are."""
+    values = {
+        f.name: getattr(obj, f.attname)
+        for f in obj._meta.concrete_fields
+        if not f.primary_key and f.name not in UNLOGGED_FIELDS
+    }
+    return json.loads(json.dumps(values, cls=_LogEncoder))
+
+
+def _stored(obj: models.Model) -> dict | None:
+    if obj.pk is None:
+        return None
+    old = type(obj)._default_manager.filter(pk=obj.pk).first()
+    return _fields(old) if old is not None else None
+
+
+def log_change(request, obj: models.Model, before: dict | None, verb: str | None = None) -> None:
+    """Write one audit entry for an admin save or delete of ``obj``, in the admin's
+    transaction: an addition with every field, a change with only the changed fields (and
+    nothing when nothing changed), a deletion with the fields it had."""
+    event = permissions.event_of(obj)
+    if event is None:
+        return
+    noun = NOUNS.get(obj._meta.model_name, obj._meta.model_name)
+    if verb == "deleted":
+        entry_before, entry_after = before, None
+        if noun == "role":
+            verb = "removed"
+    elif before is None:
+        verb, entry_before, entry_after = "added", None, _fields(obj)
+    else:
+        diff = changed(before, _fields(obj))
+        if not diff:
+            return
+        verb = "changed"
+        entry_before = {k: old for k, (old, _) in diff.items()}
+        entry_after = {k: new for k, (_, new) in diff.items()}
+    record(
+        event,
+        f"{noun}.{verb}",
+        by=request.user,
+        obj=obj,
+        before=entry_before,
+        after=entry_after,
+        note="In the admin.",
+    )
 
 
 def _is_superuser(request) -> bool:
@@ -159,13 +226,38 @@ class EventScopedAdmin(ScopedChoicesMixin, admin.ModelAdmin):
         # forged POST must not move an object into an event the user does not manage.
         if not request.user.has_perm(self.change_perm, obj):
             raise PermissionDenied("You may not change this in that event.")
+        before = _stored(obj) if change else None
         super().save_model(request, obj, form, change)
+        log_change(request, obj, before)
+
+    def delete_model(self, request, obj):
+        log_change(request, obj, _fields(obj), "deleted")
+        super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         # The bulk "delete selected" action asks only the model-level permission.
         if not all(self.has_delete_permission(request, obj) for obj in queryset):
             raise PermissionDenied("Some of the selected objects may not be deleted by you.")
+        for obj in queryset:
+            log_change(request, obj, _fields(obj), "deleted")
         super().delete_queryset(request, queryset)
+
+    def save_formset(self, request, form, formset, change):
+        # Inline rows (a room's availability, a session's speakers) are logged like objects.
+        before = {
+            f.instance.pk: _stored(f.instance)
+            for f in formset.forms
+            if f.instance.pk is not None and f.has_changed()
+        }
+        # A deleted row loses its id when deleted: log it first (same transaction).
+        for doomed in formset.deleted_forms:
+            if doomed.instance.pk is not None:
+                log_change(request, doomed.instance, _stored(doomed.instance), "deleted")
+        super().save_formset(request, form, formset, change)
+        for obj, _names in getattr(formset, "changed_objects", []):
+            log_change(request, obj, before.get(obj.pk))
+        for obj in getattr(formset, "new_objects", []):
+            log_change(request, obj, None)
 
 
 class ScopedInline(ScopedChoicesMixin, admin.TabularInline):

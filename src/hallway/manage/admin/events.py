@@ -37,7 +37,9 @@ class EventAdmin(EventScopedAdmin):
 
     @admin.action(description="Release the work-in-progress schedule as a new version")
     def release_programme(self, request, queryset):
-        from hallway.schedule.services import release_schedule
+        # Through the organiser area's release, so speakers and attendees hear of the changes
+        # as from the release page.
+        from hallway.manage.releases import make_release
 
         umbrellas = {e.umbrella for e in queryset}
         # All or nothing: releasing one's own umbrella must not be a way to release another's.
@@ -47,7 +49,7 @@ class EventAdmin(EventScopedAdmin):
         for event in umbrellas:
             n = Schedule.objects.filter(event=event, version__isnull=False).count()
             try:
-                release = release_schedule(event, f"{n + 1}.0", by=request.user)
+                release, _sent = make_release(event, f"{n + 1}.0", by=request.user)
             except ValidationError as exc:
                 self.message_user(
                     request,
