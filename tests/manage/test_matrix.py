@@ -42,12 +42,53 @@ SUB_EVENT_READ = expect(
 )
 
 #: url name -> (method, args(world), {role: outcome})
+UMBRELLA_ONLY = expect(
+    sibling_organiser="403", sub_organiser="403", umbrella_organiser=OK, superuser=OK
+)
+DAY = "2030-03-01"
+
 MATRIX = {
     "dashboard": ("get", lambda w: [w.alpha.slug], UMBRELLA_READ),
+    "editor": ("get", lambda w: [w.alpha.slug], UMBRELLA_READ),
+    "editor_day": ("get", lambda w: [w.alpha.slug, DAY], UMBRELLA_READ),
+    # An empty POST: the rights are checked (404/login) before the form is read, which then
+    # answers 404 (no such session / day) for everyone who may be there.
+    "editor_move": (
+        "post",
+        lambda w: [w.alpha.slug],
+        expect(
+            sibling_organiser="404", sub_organiser="404", umbrella_organiser="404", superuser="404"
+        ),
+    ),
+    "editor_unplace": (
+        "post",
+        lambda w: [w.alpha.slug],
+        expect(
+            sibling_organiser="404", sub_organiser="404", umbrella_organiser="404", superuser="404"
+        ),
+    ),
+    "editor_undo": (
+        "post",
+        lambda w: [w.alpha.slug],
+        expect(
+            sibling_organiser="404", sub_organiser="404", umbrella_organiser="404", superuser="404"
+        ),
+    ),
+    "editor_propose": (
+        "post",
+        lambda w: [w.alpha.slug],
+        expect(
+            sibling_organiser="403", sub_organiser="403", umbrella_organiser="404", superuser="404"
+        ),
+    ),
+    "editor_proposal": ("get", lambda w: [w.alpha.slug, w.proposal.pk], UMBRELLA_READ),
+    "editor_accept": ("post", lambda w: [w.alpha.slug, w.proposal.pk], UMBRELLA_READ),
 }
 #: Pages checked again on a sub-event (Apricot): its sibling's organiser may not see them.
 ON_SUB_EVENT = {
     "dashboard": ("get", lambda w: [w.apricot.event.slug], SUB_EVENT_READ),
+    "editor_day": ("get", lambda w: [w.apricot.event.slug, DAY], SUB_EVENT_READ),
+    "editor_proposal": ("get", lambda w: [w.apricot.event.slug, w.proposal.pk], SUB_EVENT_READ),
 }
 
 
@@ -62,7 +103,13 @@ def test_every_organiser_url_has_a_row():
 
 @pytest.fixture
 def world():
-    return make_world()
+    from hallway.schedule.models import Proposal
+
+    world = make_world()
+    # A finished proposal with no changes: its page and its "accept" answer for anyone who
+    # may see the event (accepting moves asks each session's rights again).
+    world.proposal = Proposal.objects.create(event=world.alpha, scope="day", state="done")
+    return world
 
 
 def outcome(response) -> str:
