@@ -60,7 +60,7 @@ def test_the_day_page_shows_rooms_sessions_the_list_and_conflicts(client, world)
     client.force_login(world.user("umbrella_organiser"))
     page = client.get(day_url(world)).content.decode()
     assert "Room Aardvark" in page and "Times are in <strong>UTC</strong>" in page
-    assert 'id="session-%d-1"' % world.apricot.session.pk in page
+    assert f'id="session-{world.apricot.session.pk}-1"' in page
     assert "Waiting Blueberry" in page.split('id="unscheduled"')[1]
     assert "No conflicts." in page
     # The side list filters by sub-event.
@@ -72,8 +72,8 @@ def test_the_day_page_shows_rooms_sessions_the_list_and_conflicts(client, world)
 def test_a_sub_event_organiser_sees_the_shared_grid_but_moves_only_their_own(client, world):
     client.force_login(world.user("sub_organiser"))
     page = client.get(day_url(world, world.apricot.event.slug)).content.decode()
-    mine = page.split('id="session-%d-1"' % world.apricot.session.pk)[1].split("</article>")[0]
-    theirs = page.split('id="session-%d-1"' % world.blueberry.session.pk)[1].split("</article>")[0]
+    mine = page.split(f'id="session-{world.apricot.session.pk}-1"')[1].split("</article>")[0]
+    theirs = page.split(f'id="session-{world.blueberry.session.pk}-1"')[1].split("</article>")[0]
     assert "Move…" in mine and 'draggable="true"' in mine
     assert "Talk Blueberry" in theirs and "Move…" not in theirs and "draggable" not in theirs
     # And posting the form anyway is refused.
@@ -95,7 +95,7 @@ def test_moving_by_form_shows_the_conflict_and_undo_takes_it_back(client, world)
     assert "is now in Room Bison" in page
     conflicts = page.split('id="conflicts"')[1]
     assert "hard" in conflicts and "Speaker Apricot would be in two places at once" in conflicts
-    assert "#session-%d-1" % second.pk in conflicts
+    assert f"#session-{second.pk}-1" in conflicts
     page = client.post(
         reverse("manage:editor_undo", args=[world.alpha.slug]), {"back": DAY}, follow=True
     ).content.decode()
@@ -129,7 +129,7 @@ def test_a_time_entered_in_the_editor_is_the_events_local_time_everywhere(client
     page = move(client, world, session, room=world.alpha_room, time="16:30").content.decode()
     assert "Times are in <strong>America/Los_Angeles</strong>" in page
     assert slot_of(session).start == dt.datetime(2030, 3, 2, 0, 30, tzinfo=dt.UTC)
-    card = page.split('id="session-%d-1"' % session.pk)[1].split("</article>")[0]
+    card = page.split(f'id="session-{session.pk}-1"')[1].split("</article>")[0]
     assert "16:30–17:00" in card and 'value="16:30"' in card
     release_schedule(alpha, "2.0")
     client.logout()
