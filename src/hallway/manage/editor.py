@@ -8,11 +8,12 @@ import dataclasses
 import datetime as dt
 
 from django.urls import reverse
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from hallway.events.models import Event, Room, SessionType, Track
 from hallway.permissions import organised_event_ids
-from hallway.programme.models import Session
+from hallway.programme.models import Session, SessionSpeaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import schedule_conflicts, wip_schedule
 
@@ -87,6 +88,38 @@ def _day_options(days: list[dt.date]) -> dict[dt.date, str]:
     }
 
 
+def _backdrop(times: list, rooms: list[Room], column: dict[int, int]) -> str:
+    """The time labels and the empty cells a session may be dropped on (rooms × quarter
+    hours: hundreds of them), rendered here in one go rather than by a template loop."""
+    span = DROP_MINUTES // ROW_MINUTES
+    cells = []
+    for row, label, hour in times:
+        cells.append(
+            format_html(
+                '<div class="time{}" style="grid-column: 1; grid-row: {} / span {}">{}</div>',
+                " hour" if hour else "",
+                row,
+                span,
+                label,
+            )
+        )
+        for room in rooms:
+            cells.append(
+                format_html(
+                    '<div class="drop" data-room="{}" data-time="{}" title="{} {}" '
+                    'style="grid-column: {}; grid-row: {} / span {}"></div>',
+                    room.pk,
+                    label,
+                    room.name,
+                    label,
+                    column[room.pk],
+                    row,
+                    span,
+                )
+            )
+    return mark_safe("".join(cells))  # noqa: S308 - every piece went through format_html
+
+
 def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
     umbrella = event.umbrella
     tz = umbrella.tz
@@ -98,17 +131,34 @@ def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
     day_start, day_end = umbrella.day_bounds(day)
 
     family = umbrella.family_ids()
+    # Only what the cards show: model instances with every field cost more than the queries.
     sessions = {
         s.pk: s
         for s in Session.objects.filter(event_id__in=family)
         .exclude(state__in=[Session.SUBMITTED, Session.REJECTED])
-        .select_related("event", "track", "session_type")
-        .prefetch_related("speaker_links__speaker")
+        .select_related("event", "track")
+        .only(
+            "id",
+            "title",
+            "state",
+            "parts",
+            "duration",
+            "event_id",
+            "track_id",
+            "session_type_id",
+            "event__name",
+            "event__short_name",
+            "track__colour",
+        )
     }
-    names = {
-        pk: ", ".join(link.speaker.name for link in s.speaker_links.all())
-        for pk, s in sessions.items()
-    }
+    speaker_names: dict[int, list[str]] = {}
+    for session_id, name in (
+        SessionSpeaker.objects.filter(session_id__in=sessions)
+        .order_by("position", "id")
+        .values_list("session_id", "speaker__name")
+    ):
+        speaker_names.setdefault(session_id, []).append(name)
+    names = {pk: ", ".join(speaker_names.get(pk, ())) for pk in sessions}
     placed: set[tuple[int, int]] = set()
     day_slots = []
     for slot in Slot.objects.filter(schedule=wip, session__isnull=False).only(
@@ -171,9 +221,11 @@ def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
         times.append((row(moment), moment.strftime("%H:%M"), moment.minute == 0))
         moment += dt.timedelta(minutes=DROP_MINUTES)
     return {
+        "backdrop": _backdrop(times, rooms, column),
         "umbrella": umbrella,
         "wip": wip,
         "day": day,
+        "day_iso": day.isoformat(),
         "days": umbrella.days,
         "rooms": [(r, column[r.pk]) for r in rooms],
         "cards": cards,
@@ -185,6 +237,10 @@ def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
         "room_options": _room_options(rooms),
         "day_options": _day_options(umbrella.days),
         "conflicts": conflict_lines(umbrella, wip, sessions),
+        "urls": {
+            name: reverse(f"manage:editor_{name}", args=[event.slug])
+            for name in ("move", "unplace", "propose")
+        },
         "filter_events": Event.objects.filter(pk__in=family).order_by("parent_id", "name"),
         "filter_tracks": Track.objects.filter(event_id__in=family),
         "filter_types": SessionType.objects.filter(event_id__in=family),
