@@ -149,7 +149,7 @@ def schedule_conflicts(schedule: Schedule, *, soft: bool = False) -> list[Confli
         schedule.slots.exclude(session__state__in=["cancelled", "withdrawn", "rejected"])
         .select_related("room", "session__session_type")
         .only(
-            *("id", "session_id", "part", "room_id", "start", "end", "label"),
+            *("id", "schedule_id", "session_id", "part", "room_id", "start", "end", "label"),
             *("room__name", "room__capacity", "room__features", "room__floor"),
             *("session__title", "session__state", "session__required_features"),
             *("session__expected_attendance", "session__session_type_id"),
