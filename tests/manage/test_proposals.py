@@ -41,6 +41,8 @@ def test_a_replan_after_a_cancellation_places_the_waiting_and_moves_nothing_else
         alpha, by=organiser, scope=Proposal.REPLAN, cancelled=cancelled, time_limit=1
     )
     assert proposal.state == Proposal.DONE, proposal.error
+    # The solver's last progress report is on the row, for the page that polls it.
+    assert proposal.progress["phase"] == "done" and "time_left" in proposal.progress
     assert placement(alpha) == before  # a proposal writes nothing
     assert [(c["session"], c["before"]) for c in proposal.changes] == [(waiting.pk, None)]
     made, refused = proposals.accept(proposal, None, by=organiser)
