@@ -17,6 +17,7 @@ from django.urls import get_resolver, reverse
 
 from factories import make_world
 from hallway.programme.models import Exhibitor
+from hallway.schedule.models import Proposal
 
 pytestmark = pytest.mark.django_db
 
@@ -75,7 +76,28 @@ def _apricot(w):
 
 
 #: url name -> (method, args(world), {role: outcome})
+DAY = "2030-03-01"
+EMPTY_MOVE = expect(
+    sibling_organiser="404", sub_organiser="404", umbrella_organiser="404", superuser="404"
+)
+
 MATRIX = {
+    "editor": ("get", _alpha, UMBRELLA_READ),
+    "editor_day": ("get", lambda w: [w.alpha.slug, DAY], UMBRELLA_READ),
+    # An empty POST: the rights are checked (404/login) before the form is read, which then
+    # answers 404 (no such session / day) for everyone who may be there.
+    "editor_move": ("post", _alpha, EMPTY_MOVE),
+    "editor_unplace": ("post", _alpha, EMPTY_MOVE),
+    "editor_undo": ("post", _alpha, EMPTY_MOVE),
+    "editor_propose": (
+        "post",
+        _alpha,
+        expect(
+            sibling_organiser="403", sub_organiser="403", umbrella_organiser="404", superuser="404"
+        ),
+    ),
+    "editor_proposal": ("get", lambda w: [w.alpha.slug, w.proposal.pk], UMBRELLA_READ),
+    "editor_accept": ("post", lambda w: [w.alpha.slug, w.proposal.pk], UMBRELLA_READ),
     "dashboard": ("get", _alpha, UMBRELLA_READ),
     "sessions": ("get", _alpha, UMBRELLA_CHANGE),
     "sessions_new": ("get", _alpha, UMBRELLA_CHANGE),
@@ -109,6 +131,8 @@ MATRIX = {
 }
 #: Pages checked again on a sub-event (Apricot): its sibling's organiser may not see them.
 ON_SUB_EVENT = {
+    "editor_day": ("get", lambda w: [w.apricot.event.slug, DAY], SUB_EVENT_READ),
+    "editor_proposal": ("get", lambda w: [w.apricot.event.slug, w.proposal.pk], SUB_EVENT_READ),
     "dashboard": ("get", _apricot, SUB_EVENT_READ),
     "sessions": ("get", _apricot, SUB_EVENT_CHANGE),
     "sessions_new": ("get", _apricot, SUB_EVENT_CHANGE),
@@ -193,6 +217,9 @@ def world(django_db_setup, django_db_blocker):
         world.exhibitor = Exhibitor.objects.create(
             event=world.alpha, name="Exhibitor Aubergine", category="project"
         )
+        # A finished proposal with no changes: its page and its "accept" answer for anyone
+        # who may see the event (accepting moves asks each session's rights again).
+        world.proposal = Proposal.objects.create(event=world.alpha, scope="day", state="done")
         yield world
         transaction.set_rollback(True)
 

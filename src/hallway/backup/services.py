@@ -79,6 +79,9 @@ ADDED_LATER = {"audit.auditentry"}
 # shared by every event the person speaks at).  Uploaded files (answers' files, photos) are
 # not in the file either: back up the media directory beside it.
 NOT_AN_EVENTS_DATA = {"cfp.speakerprofile"}
+# Working data that would be wrong after a restore: the schedule editor's solver proposals
+# quote session ids and slot versions of this database (ids are renumbered on restore).
+NOT_KEPT = {"schedule.proposal"}
 # People are matched by username in the target database; their superuser flag never travels.
 USER_FIELDS = ["username", "email", "first_name", "last_name", "password", "is_staff", "is_active"]
 

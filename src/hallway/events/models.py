@@ -77,6 +77,13 @@ class Event(PublicIdentity):
         "04:00 puts a 01:00 late-night session on the evening's day (frab's day_change). "
         "Set on the umbrella; co-located events share its days.",
     )
+    # The schedule editor's soft check: a room (or a speaker changing rooms) needs this long
+    # between two sessions.  Set on the umbrella, like the days.
+    changeover_minutes = models.PositiveSmallIntegerField(
+        default=5,
+        help_text="The organisers' minimum time between two sessions in one room, and for a "
+        "speaker changing rooms; a shorter gap is a soft conflict in the schedule editor.",
+    )
     website = models.URLField(blank=True, validators=[validate_web_url])
     venue_name = models.CharField(max_length=200, blank=True)
     venue_address = models.TextField(blank=True)

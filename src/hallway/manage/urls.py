@@ -7,7 +7,7 @@ Django admin stays at ``/manage/`` for raw data.
 
 from django.urls import path
 
-from hallway.manage.views import audit, dashboard, releases, sessions, speakers, venue
+from hallway.manage.views import audit, dashboard, editor, releases, sessions, speakers, venue
 
 app_name = "manage"
 
@@ -34,7 +34,16 @@ content_urlpatterns = [
     path(f"{M}/exhibitors/new/", venue.exhibitor_edit, name="exhibitors_new"),
     path(f"{M}/exhibitors/<uuid:uuid>/", venue.exhibitor_edit, name="exhibitors_edit"),
 ]
-editor_urlpatterns: list = []
+editor_urlpatterns = [
+    path(f"{M}/schedule/", editor.days, name="editor"),
+    path(f"{M}/schedule/<str:date>/", editor.day, name="editor_day"),
+    path(f"{M}/schedule/do/move/", editor.move, name="editor_move"),
+    path(f"{M}/schedule/do/unplace/", editor.unplace, name="editor_unplace"),
+    path(f"{M}/schedule/do/undo/", editor.undo, name="editor_undo"),
+    path(f"{M}/schedule/do/propose/", editor.propose, name="editor_propose"),
+    path(f"{M}/schedule/proposals/<int:pk>/", editor.proposal, name="editor_proposal"),
+    path(f"{M}/schedule/proposals/<int:pk>/accept/", editor.accept, name="editor_accept"),
+]
 release_urlpatterns = [
     path(f"{M}/releases/", releases.release_page, name="releases"),
     path(f"{M}/releases/preview/", releases.release_preview_page, name="release-preview"),

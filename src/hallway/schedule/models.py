@@ -48,6 +48,11 @@ class Schedule(TimeStamped):
         editable=False,
     )
 
+    # The work in progress's edit counter: every move in the schedule editor takes the next
+    # number (under this row's lock) and stamps it on the slot it changed, so a move made
+    # from a page that showed an older number is recognised as stale (schedule/editing.py).
+    edits = models.PositiveIntegerField(default=0, editable=False)
+
     class Meta:
         ordering = ["-released_at"]
         constraints = [
@@ -93,6 +98,9 @@ class Slot(models.Model):
     # (scheduled or cancelled), so a cancellation becomes public through a release, like a
     # move.  Empty in the work in progress, which reads the session's live state.
     state = models.CharField(max_length=20, blank=True, editable=False)
+    # The WIP's edit counter when this slot last moved in the editor (0: never), the version
+    # an editor page shows and a move must quote (optimistic locking).
+    version = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["start", "room__position", "room__name"]
@@ -139,3 +147,44 @@ class Slot(models.Model):
             raise ValidationError({"part": f"The session has only {self.session.parts} part(s)."})
         if self.room_id and self.schedule_id and self.room.event_id != self.schedule.event_id:
             raise ValidationError({"room": "The room belongs to another event's venue."})
+
+
+class Proposal(TimeStamped):
+    """A schedule the solver proposed in the editor: kept beside the work in progress (never
+    written into it) until an organiser accepts all or part of it, move by move."""
+
+    EVENT, DAY, UNSCHEDULED, REPLAN = "event", "day", "unscheduled", "replan"
+    SCOPES = [
+        (EVENT, "The whole event"),
+        (DAY, "One day"),
+        (UNSCHEDULED, "Only the unscheduled sessions"),
+        (REPLAN, "Re-plan after a cancellation"),
+    ]
+    QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
+    STATES = [(QUEUED, "Queued"), (RUNNING, "Running"), (DONE, "Done"), (FAILED, "Failed")]
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="proposals")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scope = models.CharField(max_length=20, choices=SCOPES)
+    day = models.DateField(null=True, blank=True)
+    # The cancelled session a re-plan was asked from (kept as an id: the session may go).
+    cancelled_session_id = models.PositiveIntegerField(null=True, blank=True)
+    time_limit = models.FloatField(default=5.0)
+    state = models.CharField(max_length=10, choices=STATES, default=QUEUED)
+    # The solver's last report while it runs: phase, best missed so far, time left.
+    progress = models.JSONField(default=dict, blank=True)
+    # What would change: [{"session", "part", "title", "before": {...} | None,
+    # "after": {...} | None, "version"}], "version" being the slot's when the solver read it.
+    changes = models.JSONField(default=list, blank=True)
+    # {"current": {...}, "proposed": {...}}: missed favourites, seats over capacity, ...
+    figures = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Proposal {self.pk} for {self.event} ({self.get_scope_display()})"
