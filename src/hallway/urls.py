@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("hallway.cfp.urls")),
     path("accounts/", include("allauth.urls")),
     path("<slug:event>/schedule.<str:extension>", interop_views.export, name="export"),
+    path("", include("hallway.attendees.urls")),
     path("", include("hallway.agenda.urls")),
 ]
 
