@@ -392,7 +392,7 @@ def feed_version(attendee: Attendee, umbrella: Event) -> str:
 def entry_uid(session: Session, part: int) -> str:
     """The same UID the programme's exports give this session part, so a calendar holding
     both sees one event."""
-    if session.parts == 1:
+    if part == 1:
         return str(session.uuid)
     return str(uuid.uuid5(session.uuid, f"part-{part}"))
 
@@ -447,7 +447,9 @@ def agenda_calendar(attendee: Attendee, umbrella: Event, *, base_url: str) -> by
         event.add("dtstamp", stamp)
         event.add("dtstart", slot.start)
         event.add("dtend", slot.end)
-        title = session.title if session.parts == 1 else f"{session.title} (part {slot.part})"
+        title = session.title
+        if session.parts > 1:
+            title = f"{session.title} (part {slot.part} of {session.parts})"
         event.add("summary", title)
         event.add("sequence", sequence)
         event.add("last-modified", changed)
