@@ -106,7 +106,16 @@ def check_download(p: Pair):
     assert Client().get(reverse("attendees:download", args=["alpha"])).status_code == 404
 
 
+def check_manifest(p: Pair):
+    response = p.owner.get(reverse("attendees:manifest", args=["alpha"]))
+    body = response.content.decode()
+    assert response["Content-Type"] == "application/manifest+json"
+    assert str(p.mine.token) not in body and str(p.mine.feed_token) not in body
+    assert not response.cookies
+
+
 MATRIX = {
+    "manifest": check_manifest,
     "agenda": check_agenda,
     "starred": check_starred,
     "star": check_star,

@@ -1,6 +1,7 @@
 """The attendee's path in a real Chromium: star from the grid without JavaScript (forms that
 come back) and with it (htmx in place, marked again after a reload), see the clash and an
-alternative, subscribe to the feed and read it with icalendar."""
+alternative, subscribe to the feed and read it with icalendar, then go offline: the agenda and
+a starred session page still open, and a star made offline is saved once back online."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ import pytest
 from chromium import NEEDS_CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from hallway.attendees.models import Favourite  # noqa: E402
 
 from .conftest import build_world  # noqa: E402
 
@@ -83,4 +86,45 @@ def test_an_attendees_path(live_server, browser):
         "Workshop Walnut (part 1 of 2)",
         "Workshop Walnut (part 2 of 2)",
     ]
+
+    # Offline: the agenda and a starred session page never opened before still open (the
+    # service worker kept them), and a star made offline is sent when the connection returns.
+    page.goto(f"{site}/alpha/agenda/")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.goto(site + GRID)
+    expect(page.locator("html[data-stars-marked=true]")).to_have_count(1)
+    page.evaluate(KEPT, "/alpha/sessions/talk-cherry/")
+    context.set_offline(True)
+    page.goto(f"{site}/alpha/agenda/")
+    expect(page.locator(".agenda-entry")).to_have_count(4)
+    page.goto(f"{site}/alpha/sessions/talk-cherry/")
+    expect(page.locator("h1")).to_have_text("Talk Cherry")
+    page.goto(site + GRID)
+    _star_button(page, "Talk Blueberry").click()
+    expect(_star_button(page, "Talk Blueberry")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#sync-status")).to_contain_text("Offline")
+    expect(page.locator("#sync-status")).to_contain_text("1 star waiting to be sent")
+    assert not Favourite.objects.filter(session__title="Talk Blueberry").exists()
+    context.set_offline(False)
+    expect(page.locator("html[data-stars-replayed=true]")).to_have_count(1)
+    attendee = Favourite.objects.get(session__title="Workshop Walnut").attendee
+    assert sorted(attendee.favourites.values_list("session__title", flat=True)) == [
+        "Talk Apricot",
+        "Talk Blueberry",
+        "Talk Cherry",
+        "Workshop Walnut",
+    ]
+    page.reload()
+    expect(_star_button(page, "Talk Blueberry")).to_have_attribute("aria-pressed", "true")
     context.close()
+
+
+# Waits (up to 10 s) until the service worker holds a page in its cache.
+KEPT = """async (path) => {
+  for (let i = 0; i < 100; i++) {
+    const cache = await caches.open("hallway-v1");
+    if (await cache.match(path, {ignoreVary: true})) return true;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error("not kept: " + path);
+}"""

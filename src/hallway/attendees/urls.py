@@ -14,4 +14,5 @@ urlpatterns = [
     path("<slug:event>/agenda/restore/<uuid:token>/", views.restore, name="restore"),
     path("<slug:event>/agenda/feed/<uuid:token>.ics", views.feed, name="feed"),
     path("<slug:event>/agenda/agenda.ics", views.download, name="download"),
+    path("<slug:event>/agenda/manifest.webmanifest", views.manifest, name="manifest"),
 ]

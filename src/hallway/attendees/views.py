@@ -14,6 +14,8 @@ form (rotating tokens, restoring an agenda) is on a private page and uses Django
 from __future__ import annotations
 
 import hashlib
+import json
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -169,6 +171,12 @@ def starred(request, event: str):
             {
                 "starred": services.starred_slugs(attendee),
                 "agenda": reverse("attendees:agenda", args=[umbrella.slug]),
+                # What the service worker keeps for offline use.
+                "pages": [reverse("attendees:agenda", args=[umbrella.slug])]
+                + [
+                    reverse("agenda:session", args=[umbrella.slug, slug])
+                    for slug in services.starred_slugs(attendee)
+                ],
                 "csrf": get_token(request),
             }
         )
@@ -271,3 +279,35 @@ def download(request, event: str):
     if attendee is None:
         raise Http404("This device has no agenda yet.")
     return _calendar(request, umbrella, attendee, download=True)
+
+
+SERVICE_WORKER = Path(__file__).parent / "static" / "attendees" / "sw.js"
+
+
+@require_safe
+def service_worker(request):
+    """The service worker, served from the site's root so its scope covers every event's
+    pages (a script under /static/ could only control /static/)."""
+    response = HttpResponse(SERVICE_WORKER.read_bytes(), content_type="text/javascript")
+    response["Cache-Control"] = "no-cache"
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@require_safe
+def manifest(request, event: str):
+    """The web app manifest: "install" the event's agenda on a phone's home screen."""
+    event, umbrella = _event(event)
+    body = {
+        "name": f"{umbrella.name}: my agenda",
+        "short_name": umbrella.short_name or umbrella.name,
+        "start_url": reverse("attendees:agenda", args=[event.slug]),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f7f8fa",
+        "theme_color": "#1b1f24",
+        "icons": [],
+    }
+    response = HttpResponse(json.dumps(body), content_type="application/manifest+json")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
