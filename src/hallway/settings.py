@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "axes",
     "hallway.common",
     "hallway.events",
+    "hallway.audit",
     "hallway.programme",
     "hallway.schedule",
     "hallway.attendees",

@@ -12,6 +12,7 @@ urlpatterns = [
     path("manage/", admin.site.urls),
     path("sw.js", attendee_views.service_worker, name="service-worker"),
     path("", include("hallway.cfp.urls")),
+    path("", include("hallway.manage.urls")),
     path("accounts/", include("allauth.urls")),
     path("<slug:event>/schedule.<str:extension>", interop_views.export, name="export"),
     path("", include("hallway.attendees.urls")),
