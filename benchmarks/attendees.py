@@ -67,6 +67,7 @@ def main() -> None:
 
     setup_test_environment()  # the test client's response hooks; settings stay as served
     call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)  # hashed names, as served
     from hallway.attendees import services
     from hallway.attendees.models import Attendee
     from hallway.demo import DEMO_SLUG, load_demo
