@@ -278,3 +278,14 @@ def test_concurrent_stars_lose_nothing():
     # 32 threads × 5 new devices, plus the one device's single favourite.
     assert stars.count() == 32 * 5 + 1
     assert Attendee.objects.filter(event=world.alpha).count() == 32 * 5 + 1
+
+
+def test_the_organiser_area_does_not_show_the_tokens(pair, client):
+    client.force_login(pair.world.base.user("umbrella_organiser"))
+    url = reverse("admin:attendees_attendee_change", args=[pair.mine.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert str(pair.mine.token) not in body and str(pair.mine.feed_token) not in body
+    listing = client.get(reverse("admin:attendees_attendee_changelist")).content.decode()
+    assert str(pair.mine.token)[:8] not in listing

@@ -40,7 +40,8 @@ class Attendee(TimeStamped):
         ]
 
     def __str__(self) -> str:
-        return f"attendee {str(self.token)[:8]}"
+        # Not the token: that is the attendee's key, and this shows in the organiser area.
+        return f"attendee {self.pk}"
 
 
 class Favourite(TimeStamped):
