@@ -17,11 +17,10 @@ import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count
+from django.db.models import Count, Q, Subquery
 
 from hallway.events.models import Event
-from hallway.schedule.models import Slot
-from hallway.schedule.services import latest_release
+from hallway.schedule.models import Schedule, Slot
 
 FILLING, FULL = 0.8, 1.0
 LABELS = {"filling": "filling up", "full": "likely full"}
@@ -29,17 +28,29 @@ LABELS = {"filling": "filling up", "full": "likely full"}
 
 def compute_labels(umbrella: Event) -> dict[int, str]:
     """Session id → "filling" or "full", from the latest release's slots (one query)."""
-    release = latest_release(umbrella)
-    if release is None:
-        return {}
+    return _labels(umbrella.slug)
+
+
+def _labels(slug: str) -> dict[int, str]:
+    """The labels of the umbrella of the event ``slug``, in one query (the latest release is
+    a subquery, the show-up rate read alongside)."""
+    release = (
+        Schedule.objects.filter(Q(event__slug=slug) | Q(event__sub_events__slug=slug))
+        .exclude(version=None)
+        .order_by("-released_at", "-id")
+        .values("pk")[:1]
+    )
     rows = (
-        Slot.objects.filter(schedule=release, session__isnull=False, room__capacity__gt=0)
-        .values("pk", "session_id", "room__capacity")
+        Slot.objects.filter(
+            schedule_id=Subquery(release), session__isnull=False, room__capacity__gt=0
+        )
+        .values("pk", "session_id", "room__capacity", "schedule__event__show_up_rate")
         .annotate(stars=Count("session__favourites"))
     )
     labels: dict[int, str] = {}
     for row in rows:
-        ratio = row["stars"] * umbrella.show_up_rate / row["room__capacity"]
+        rate = row["schedule__event__show_up_rate"]
+        ratio = row["stars"] * rate / row["room__capacity"]
         if ratio >= FULL:
             labels[row["session_id"]] = "full"
         elif ratio >= FILLING and labels.get(row["session_id"]) != "full":
@@ -56,8 +67,7 @@ def fill_of(slug: str, generation: int) -> tuple[dict[int, str], str]:
     key = f"room-fill:{slug}:{generation}"
     kept = cache.get(key)
     if kept is None:
-        event = Event.objects.select_related("parent").filter(slug=slug).first()
-        labels = compute_labels(event.umbrella) if event is not None else {}
+        labels = _labels(slug)
         digest = hashlib.sha256(repr(sorted(labels.items())).encode()).hexdigest()[:16]
         kept = (labels, digest)
         cache.set(key, kept, timeout=_refresh())
