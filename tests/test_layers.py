@@ -9,7 +9,10 @@
     programme                      sessions, speakers, resources, exhibitors
     attendees                      attendees and favourites (the scheduler's interest signal)
     schedule                       WIP schedule, releases, what is published, planning
-    cfp, interop, agenda, backup   capabilities: each may use the layers below, not each other
+    cfp, interop, agenda, backup,  capabilities: each may use the layers below, not each other
+    attendees.agenda               (the personal agenda: stars, feed, device links; it reads
+                                   releases, so it sits above schedule, while the models the
+                                   scheduler reads stay below it)
     manage, api                    the organiser area and the API, over every capability
     urls, settings, cli, demo,     wiring at the top (these may use each other)
     server
@@ -36,7 +39,7 @@ LAYERS: list[set[str]] = [
     {"programme"},
     {"attendees"},
     {"schedule"},
-    {"cfp", "interop", "agenda", "backup"},
+    {"cfp", "interop", "agenda", "backup", "attendees.agenda"},
     {"manage", "api"},
     {"hallway", "urls", "settings", "cli", "wsgi", "demo", "__main__", "server", "templates"},
 ]
@@ -66,6 +69,8 @@ def unit_of(module: str) -> str:
         return "hallway"
     if parts[:2] == ["common", "validators"]:
         return "common.pure"
+    if parts[0] == "attendees" and len(parts) > 1 and parts[1] != "models":
+        return "attendees.agenda"
     if parts[0] == "interop" and (len(parts) == 1 or parts[1] in FORMAT_MODULES):
         return "interop.format"
     return parts[0]

@@ -23,6 +23,8 @@ This module is top-level (not in ``common``) so that ``common`` need not import 
 
 from __future__ import annotations
 
+import hmac
+
 import rules
 from django.db.models import Q
 
@@ -175,6 +177,26 @@ def is_label_slot(user, obj=None) -> bool:
 
 
 @rules.predicate
+def holds_agenda(user, access=None) -> bool:
+    """The request holds this personal agenda: it presented the attendee's own device token
+    (cookie or "another device" link), or it is the account the agenda belongs to.
+    ``access`` is (attendee, the token presented); organisers have no say here."""
+    attendee, token = access if access else (None, None)
+    if attendee is None:
+        return False
+    if token is not None and hmac.compare_digest(str(attendee.token), str(token)):
+        return True
+    return bool(user.is_authenticated and attendee.user_id == user.pk)
+
+
+@rules.predicate
+def holds_feed(user, access=None) -> bool:
+    """The calendar feed's address carries the attendee's current feed token."""
+    attendee, token = access if access else (None, None)
+    return attendee is not None and hmac.compare_digest(str(attendee.feed_token), str(token))
+
+
+@rules.predicate
 def is_schedule_open(user, obj=None) -> bool:
     """A frozen schedule (see schedule.services.freeze_schedule) takes no edits from anyone."""
     schedule = getattr(obj, "schedule", None)
@@ -204,6 +226,9 @@ rules.add_perm("hallway.manage_roles", umbrella_rights)
 rules.add_perm("hallway.manage_exhibitors", umbrella_rights)
 rules.add_perm("hallway.view_attendees", umbrella_rights)
 rules.add_perm("hallway.import_programme", umbrella_rights)
+# A personal agenda is its attendee's alone (no organiser reads or changes it).
+rules.add_perm("attendees.use_agenda", holds_agenda)
+rules.add_perm("attendees.read_feed", holds_feed)
 # An event's own content: its organisers', and its umbrella's.
 rules.add_perm("hallway.change_session", event_rights)
 rules.add_perm("hallway.change_track", event_rights)

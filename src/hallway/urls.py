@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from hallway.attendees import views as attendee_views
 from hallway.interop import views as interop_views
 
 admin.site.site_header = "hallway organiser area"
@@ -9,10 +10,12 @@ admin.site.site_title = "hallway"
 urlpatterns = [
     path("manage/import/", interop_views.import_page, name="import"),
     path("manage/", admin.site.urls),
+    path("sw.js", attendee_views.service_worker, name="service-worker"),
     path("", include("hallway.cfp.urls")),
     path("", include("hallway.manage.urls")),
     path("accounts/", include("allauth.urls")),
     path("<slug:event>/schedule.<str:extension>", interop_views.export, name="export"),
+    path("", include("hallway.attendees.urls")),
     path("", include("hallway.agenda.urls")),
 ]
 

@@ -20,6 +20,7 @@ from hallway.agenda.grid import build_grid
 from hallway.events.models import Event, Track
 from hallway.programme.models import Exhibitor, Session, SessionSpeaker, Speaker
 from hallway.schedule import selectors
+from hallway.schedule.fill import labels_for
 from hallway.schedule.services import latest_release
 
 # Sessions this long (expo hours, all-day hackrooms) are listed above the grid, not in it.
@@ -29,7 +30,12 @@ ALL_DAY = dt.timedelta(hours=4)
 def _render(request, template: str, event: Event, **context):
     """Render a public page in the event's time zone (and only that page)."""
     with timezone.override(event.tz):
-        base = {"event": event, "umbrella": event.umbrella, "release": latest_release(event)}
+        base = {
+            "event": event,
+            "umbrella": event.umbrella,
+            "release": latest_release(event),
+            "fills": labels_for(event),
+        }
         return render(request, template, {**base, **context})
 
 

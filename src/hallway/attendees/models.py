@@ -1,7 +1,9 @@
 """Attendees and their favourites: the personal agenda and the scheduler's interest signal.
 
 An attendee is identified by an unguessable token so a personal agenda works without an
-account (and offline, on bad conference Wi-Fi); linking a user account is optional.
+account (and offline, on bad conference Wi-Fi); linking a user account is optional.  The
+calendar feed has a token of its own, so a feed address pasted into a shared calendar can be
+revoked without logging the attendee's devices out, and the reverse.
 """
 
 from __future__ import annotations
@@ -17,8 +19,12 @@ from hallway.programme.models import Session
 
 
 class Attendee(TimeStamped):
+    # Always the umbrella: one agenda covers every co-located event.
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="attendees")
+    # The device cookie and the "keep my agenda on another device" link; rotating it revokes
+    # both.  The feed token is separate (see the module docstring).
     token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    feed_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE
     )
@@ -29,8 +35,19 @@ class Attendee(TimeStamped):
         default=False, help_text="Email me when a session I starred moves or is cancelled."
     )
 
+    class Meta:
+        constraints = [
+            # An account has one agenda per umbrella: logging in merges a device's into it.
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=models.Q(user__isnull=False),
+                name="attendee_one_per_account",
+            )
+        ]
+
     def __str__(self) -> str:
-        return f"attendee {str(self.token)[:8]}"
+        # Not the token: that is the attendee's key, and this shows in the organiser area.
+        return f"attendee {self.pk}"
 
 
 class Favourite(TimeStamped):

@@ -11,6 +11,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
 from hallway.common.models import PublicIdentity, TimeStamped, Window
@@ -89,6 +90,13 @@ class Event(PublicIdentity):
     venue_address = models.TextField(blank=True)
     colour = models.CharField(max_length=7, default="#1f5f8b", validators=[validate_colour])
     position = models.PositiveIntegerField(default=0)
+    show_up_rate = models.FloatField(
+        default=0.6,
+        validators=[MinValueValidator(0.0), MaxValueValidator(1.0)],
+        help_text="The share of attendees who starred a session that come to it (0 to 1): "
+        "sessions are labelled 'filling up' (80 %) or 'likely full' (100 %) when their "
+        "favourites times this rate reach the room's capacity.  Set on the umbrella.",
+    )
     # Counts the changes to what the public sees (releases, edits of published text); every
     # cached public page and export is keyed by it (hallway.schedule.publication).
     published_generation = models.PositiveBigIntegerField(default=0, editable=False)

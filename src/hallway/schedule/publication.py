@@ -35,6 +35,7 @@ from hallway.programme.models import (
     SessionSpeaker,
     Speaker,
 )
+from hallway.schedule.fill import fill_of
 from hallway.schedule.models import Schedule, Slot
 
 # Cached pages keep only what a browser needs of the headers.
@@ -149,7 +150,11 @@ def public_page(*, params: tuple[str, ...] = (), per_minute: bool = False):
             # Pages that default to "today" (the grid without a day) follow the event's day
             # change, which falls on an hour somewhere: keyed by the hour, they never lag.
             moment = now.strftime("%Y-%m-%dT%H:%M" if per_minute else "%Y-%m-%dT%H")
-            raw = "|".join([slug, str(generation), request.get_host(), request.path, query, moment])
+            # The room-fill labels' digest: a page changes when a label does (schedule/fill.py).
+            fills = fill_of(slug, generation)[1]
+            raw = "|".join(
+                [slug, str(generation), fills, request.get_host(), request.path, query, moment]
+            )
             key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
             etag = quote_etag(key[5:37])
             if etag in request.headers.get("If-None-Match", ""):

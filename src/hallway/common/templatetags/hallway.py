@@ -63,3 +63,9 @@ def initials(name: str) -> str:
         return "?"
     picked = words[:1] + words[1:][-1:]
     return "".join(w[0].upper() for w in picked)
+
+
+@register.filter
+def room_fill(fills, session_id) -> str:
+    """The room-fill label of a session ("filling up", "likely full") or ""."""
+    return {"filling": "filling up", "full": "likely full"}.get((fills or {}).get(session_id), "")

@@ -10,4 +10,5 @@ class AttendeeAdmin(EventScopedAdmin):
     change_perm = "hallway.view_attendees"
     raw_id_fields = ["user"]
     list_display = ["__str__", "event", "created_at"]
-    readonly_fields = ["token"]
+    # The tokens are the attendee's keys to their agenda and feed: not shown to organisers.
+    exclude = ["token", "feed_token"]

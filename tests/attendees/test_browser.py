@@ -1,0 +1,130 @@
+"""The attendee's path in a real Chromium: star from the grid without JavaScript (forms that
+come back) and with it (htmx in place, marked again after a reload), see the clash and an
+alternative, subscribe to the feed and read it with icalendar, then go offline: the agenda and
+a starred session page still open, and a star made offline is saved once back online."""
+
+from __future__ import annotations
+
+import os
+import urllib.request
+
+import icalendar
+import pytest
+
+from chromium import NEEDS_CHROMIUM
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from hallway.attendees.models import Favourite  # noqa: E402
+
+from .conftest import build_world  # noqa: E402
+
+pytestmark = NEEDS_CHROMIUM
+
+GRID = "/alpha/programme/2030-03-01/"
+
+
+def _star_button(page, title: str):
+    card = page.locator(".card-wrap", has=page.locator(".card-title", has_text=title)).first
+    return card.locator("form.star button")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_attendees_path(live_server, browser):
+    from playwright.sync_api import expect
+
+    build_world()
+    site = live_server.url
+
+    # Without JavaScript: each star is a form that posts and comes back to the grid.
+    plain = browser.new_context(java_script_enabled=False)
+    page = plain.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(site + GRID)
+    _star_button(page, "Talk Apricot").click()
+    page.wait_for_url(f"**{GRID}")
+    _star_button(page, "Talk Cherry").click()
+    page.wait_for_url(f"**{GRID}")
+    page.goto(f"{site}/alpha/agenda/")
+    expect(page.locator(".agenda-entry")).to_have_count(2)
+    expect(page.locator("p.clash-note").first).to_contain_text("Clashes with")
+    plain.close()
+
+    # With JavaScript: htmx toggles in place; stars.js marks the cached page after a reload.
+    context = browser.new_context()
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(site + GRID)
+    expect(page.locator("html[data-stars-marked=true]")).to_have_count(1)
+    for title in ("Talk Apricot", "Talk Cherry", "Workshop Walnut"):
+        button = _star_button(page, title)
+        expect(button).to_have_attribute("aria-pressed", "false")
+        button.click()
+        expect(_star_button(page, title)).to_have_attribute("aria-pressed", "true")
+    assert page.url.endswith(GRID)
+    page.reload()
+    expect(page.locator("html[data-stars-marked=true]")).to_have_count(1)
+    expect(_star_button(page, "Talk Cherry")).to_have_attribute("aria-pressed", "true")
+    expect(_star_button(page, "Talk Blueberry")).to_have_attribute("aria-pressed", "false")
+
+    page.get_by_role("link", name="My agenda").click()
+    cherry = page.locator(".agenda-entry", has=page.locator("h3", has_text="Talk Cherry"))
+    expect(cherry.locator(".clash-note")).to_contain_text("Talk Apricot")
+    expect(cherry.get_by_role("link", name="Watch the recording later")).to_be_visible()
+    walnut = page.locator(".agenda-entry", has=page.locator("h3", has_text="Walnut")).first
+    expect(walnut.locator(".alternative.part")).to_contain_text("part 2")
+
+    # Subscribe: the feed address from "another device", read as a calendar app would.
+    page.get_by_role("link", name="Keep my agenda on another device").click()
+    feed = page.locator("#feed-link").inner_text().strip()
+    with urllib.request.urlopen(feed) as response:  # no cookie: the token is enough
+        calendar = icalendar.Calendar.from_ical(response.read())
+    titles = sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
+    assert titles == [
+        "Talk Apricot",
+        "Talk Cherry",
+        "Workshop Walnut (part 1 of 2)",
+        "Workshop Walnut (part 2 of 2)",
+    ]
+
+    # Offline: the agenda and a starred session page never opened before still open (the
+    # service worker kept them), and a star made offline is sent when the connection returns.
+    page.goto(f"{site}/alpha/agenda/")
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.goto(site + GRID)
+    expect(page.locator("html[data-stars-marked=true]")).to_have_count(1)
+    page.evaluate(KEPT, "/alpha/sessions/talk-cherry/")
+    context.set_offline(True)
+    page.goto(f"{site}/alpha/agenda/")
+    expect(page.locator(".agenda-entry")).to_have_count(4)
+    page.goto(f"{site}/alpha/sessions/talk-cherry/")
+    expect(page.locator("h1")).to_have_text("Talk Cherry")
+    page.goto(site + GRID)
+    _star_button(page, "Talk Blueberry").click()
+    expect(_star_button(page, "Talk Blueberry")).to_have_attribute("aria-pressed", "true")
+    expect(page.locator("#sync-status")).to_contain_text("Offline")
+    expect(page.locator("#sync-status")).to_contain_text("1 star waiting to be sent")
+    assert not Favourite.objects.filter(session__title="Talk Blueberry").exists()
+    context.set_offline(False)
+    expect(page.locator("html[data-stars-replayed=true]")).to_have_count(1)
+    attendee = Favourite.objects.get(session__title="Workshop Walnut").attendee
+    assert sorted(attendee.favourites.values_list("session__title", flat=True)) == [
+        "Talk Apricot",
+        "Talk Blueberry",
+        "Talk Cherry",
+        "Workshop Walnut",
+    ]
+    page.reload()
+    expect(_star_button(page, "Talk Blueberry")).to_have_attribute("aria-pressed", "true")
+    context.close()
+
+
+# Waits (up to 10 s) until the service worker holds a page in its cache.
+KEPT = """async (path) => {
+  for (let i = 0; i < 100; i++) {
+    const cache = await caches.open("hallway-v1");
+    if (await cache.match(path, {ignoreVary: true})) return true;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error("not kept: " + path);
+}"""
