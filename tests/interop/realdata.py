@@ -78,10 +78,10 @@ def independent_counts(path: Path, fmt: str) -> dict[str, int]:
         root = DET.fromstring(data)
         events = list(root.iter("event"))
         # frab ids start at 1; 0 means "no id", so such persons are told apart by name.
+        # frab ids start at 1; 0 means "no id".  An id is only meaningful with its name.
         persons = {
             p.get("guid")
-            or (p.get("id") if p.get("id") not in (None, "", "0") else None)
-            or (p.text or "").strip()
+            or (p.get("id") if p.get("id") not in (None, "", "0") else None, (p.text or "").strip())
             for p in root.iter("person")
         }
         return {
@@ -109,8 +109,9 @@ def independent_counts(path: Path, fmt: str) -> dict[str, int]:
             for evs in day["rooms"].values()
             for e in evs
         ]
+        # A person id is only meaningful with its name (merged schedules reuse ids).
         persons = {
-            p.get("guid") or p.get("id") or p.get("public_name") or p.get("name")
+            p.get("guid") or (p.get("id") or None, p.get("public_name") or p.get("name"))
             for e in events
             for p in e["persons"]
         }

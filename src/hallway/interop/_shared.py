@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from hallway.common.validators import is_safe_url
 
 from .errors import FormatError, decode_utf8
-from .model import Day, Entry, Programme
+from .model import Day, Entry, Person, Programme
 
 _DURATION = re.compile(r"^\s*(?:(\d+):)?(\d{1,3}):(\d{2})(?::(\d{2}))?\s*$")
 _ISO_DURATION = re.compile(
@@ -181,6 +181,26 @@ def ignored_warning(ignored: dict[str, int]) -> list[str]:
         return []
     listed = ", ".join(f"{name} ×{count}" for name, count in sorted(ignored.items()))
     return [f"not imported (no place for them in hallway's model): {listed}"]
+
+
+def person_id_conflicts(persons: list[Person]) -> list[str]:
+    """One warning per person id the file gives to more than one name: such people are read
+    as different people (the id alone cannot tell them apart in a merged schedule)."""
+    names: dict[int, list[str]] = defaultdict(list)
+    for person in persons:
+        if person.local_id is not None and person.name not in names[person.local_id]:
+            names[person.local_id].append(person.name)
+    clashes = {pid: n for pid, n in names.items() if len(n) > 1}
+    if not clashes:
+        return []
+    shown = "; ".join(
+        f"id {pid}: " + ", ".join(repr(n) for n in ns[:4]) for pid, ns in list(clashes.items())[:5]
+    )
+    more = f" (and {len(clashes) - 5} more ids)" if len(clashes) > 5 else ""
+    return [
+        f"inconsistent person ids: {len(clashes)} id(s) are given to different names, read as "
+        f"different people: {shown}{more}"
+    ]
 
 
 def set_days(programme: Programme, dates: set[date]) -> None:

@@ -166,7 +166,11 @@ class _Reader:
         programme.rooms = list(self.rooms.values())
         programme.tracks = list(self.tracks.values())
         programme.persons = list(self.persons.values())
-        programme.warnings = self.warnings + sh.ignored_warning(self.ignored)
+        programme.warnings = (
+            self.warnings
+            + sh.person_id_conflicts(programme.persons)
+            + sh.ignored_warning(self.ignored)
+        )
         sh.dedupe_guids(programme)
         return programme
 

@@ -156,9 +156,21 @@ def _import_speakers(run: _Run) -> None:
     """Speakers: by guid (or one derived from the file's person id or name)."""
     umbrella, report, base_url = run.umbrella, run.report, run.programme.base_url
     wanted = {run.person_uuid(p): p for s in run.programme.sessions for p in s.persons}
-    existing = {
-        s.uuid: s for s in Speaker.objects.filter(uuid__in=list(wanted)).select_related("event")
+    # People imported before names were part of an id-only person's key were stored under
+    # the id alone: found again there when the name still matches.
+    legacy = {
+        neutral.derive_uuid("person", umbrella.slug, p.legacy_key): key
+        for key, p in wanted.items()
+        if p.legacy_key
     }
+    existing = {
+        s.uuid: s
+        for s in Speaker.objects.filter(uuid__in=[*wanted, *legacy]).select_related("event")
+    }
+    for old_uuid, key in legacy.items():
+        row = existing.get(old_uuid)
+        if key not in existing and row is not None and row.name == wanted[key].name:
+            existing[key] = row
     speaker_slugs = set(Speaker.objects.filter(event=umbrella).values_list("slug", flat=True))
     new_speakers, changed_speakers = [], []
     for key, person in wanted.items():

@@ -79,7 +79,12 @@ class Track:
 
 @dataclass
 class Person:
-    """A speaker.  ``key`` identifies the person within one programme (guid, id or name)."""
+    """A speaker.  ``key`` identifies the person within one programme.
+
+    A guid is global.  A numeric id is only meaningful within the source that issued it, and
+    a schedule merged from several sources (the CCC's congress schedule, one part per stage)
+    reuses ids for different people; so without a guid a person is their id *and* name: the
+    same id with another name is another person (parsers note it as an inconsistency)."""
 
     name: str
     guid: uuid.UUID | None = None
@@ -95,8 +100,14 @@ class Person:
         if self.guid is not None:
             return f"guid:{self.guid}"
         if self.local_id is not None:
-            return f"id:{self.local_id}"
+            return f"id:{self.local_id}|name:{self.name}"
         return f"name:{self.name}"
+
+    @property
+    def legacy_key(self) -> str | None:
+        """The key hallway used before names were part of it (the id alone), so that people
+        imported then are found again rather than duplicated."""
+        return f"id:{self.local_id}" if self.guid is None and self.local_id is not None else None
 
 
 @dataclass
