@@ -142,3 +142,84 @@ def test_a_merged_schedule_credits_each_session_to_its_own_speaker(tmp_path: Pat
     # the same file again: the same two people, nothing new
     report = import_file(MERGED, "merged")
     assert report.count("speakers", "unchanged") == 2 and report.release is None
+
+
+# --------------------------------------------------------------------------- 2: nothing placed
+
+
+def sessionize_cfp() -> bytes:
+    """A Sessionize 'All' export taken during the call for papers: no times, no rooms."""
+    return json.dumps(
+        {
+            "sessions": [
+                {
+                    "id": str(100 + n),
+                    "title": f"Proposal {n}",
+                    "description": "An abstract.",
+                    "startsAt": None,
+                    "endsAt": None,
+                    "roomId": None,
+                    "speakers": ["a1b2c3d4-0000-4000-8000-000000000001"],
+                    "categoryItems": [],
+                }
+                for n in range(3)
+            ],
+            "speakers": [
+                {
+                    "id": "a1b2c3d4-0000-4000-8000-000000000001",
+                    "firstName": "Ada",
+                    "lastName": "Lovelace",
+                    "fullName": "Ada Lovelace",
+                    "bio": "",
+                    "links": [],
+                }
+            ],
+            "rooms": [],
+            "categories": [],
+            "questions": [],
+        }
+    ).encode()
+
+
+EMPTY_XML = frab_xml([])
+
+
+def admin_client() -> Client:
+    from django.contrib.auth.models import User
+
+    client = Client()
+    client.force_login(User.objects.create_superuser("importer", "i@example.org", "pw-1-x"))
+    return client
+
+
+def upload(client: Client, data: bytes, event: str, **fields):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        "/manage/import/",
+        {"file": SimpleUploadedFile("schedule", data), "event": event, "release": "on", **fields},
+    )
+
+
+@pytest.mark.django_db
+def test_a_call_for_papers_export_imports_its_sessions_unscheduled(tmp_path: Path) -> None:
+    out = run_import(tmp_path, sessionize_cfp(), "--event", "cfp-time")
+    assert "3 without a time (unscheduled)" in out and "nothing to schedule" in out
+    event = Event.objects.get(slug="cfp-time")
+    sessions = Session.objects.filter(umbrella=event)
+    assert sorted(s.title for s in sessions) == ["Proposal 0", "Proposal 1", "Proposal 2"]
+    assert all(s.speakers.get().name == "Ada Lovelace" for s in sessions)
+    assert not wip_schedule(event).slots.exists() and latest_release(event) is None
+    # the web page says the same, with no error
+    response = upload(admin_client(), sessionize_cfp(), "cfp-time")
+    assert response.status_code == 200
+    assert "nothing to schedule" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_an_empty_programme_says_there_is_nothing_to_schedule(tmp_path: Path) -> None:
+    out = run_import(tmp_path, EMPTY_XML, "--event", "empty")
+    assert "the file holds no sessions" in out
+    response = upload(admin_client(), EMPTY_XML, "empty-too")
+    assert response.status_code == 200
+    assert "the file holds no sessions" in response.content.decode()

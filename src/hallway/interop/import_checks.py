@@ -41,6 +41,8 @@ class ImportReport:
                 for o in ("created", "updated", "unchanged", "skipped")
                 if self.counts[(kind, o)]
             ]
+            if kind == "sessions" and self.counts[(kind, "unscheduled")]:
+                parts.append(f"{self.counts[(kind, 'unscheduled')]} without a time (unscheduled)")
             out.append(f"{kind}: {', '.join(parts) or 'none'}")
         if self.counts[("links", "refused")]:
             out.append(
@@ -194,7 +196,7 @@ def _refuse_a_copy(programme: neutral.Programme, existing: dict, umbrella: Event
     (the caller's transaction takes back the event it may just have created).  A file sharing
     only some sessions with another event, like the CCC hub's, still imports.
     """
-    guids = {s.guid for s in programme.sessions}
+    guids = {s.guid for s in [*programme.sessions, *programme.unscheduled]}
     foreign = [row for row in existing.values() if row.umbrella_id != umbrella.pk]
     if not guids or len(foreign) < len(guids):
         return

@@ -88,7 +88,7 @@ def import_programme(
     sessions = {
         s.uuid: s
         for s in Session.objects.filter(
-            uuid__in=[x.guid for x in programme.sessions]
+            uuid__in=[x.guid for x in [*programme.sessions, *programme.unscheduled]]
         ).select_related("umbrella")
     }
     _refuse_a_copy(programme, sessions, event.umbrella)
@@ -155,7 +155,11 @@ def _import_rooms(run: _Run) -> None:
 def _import_speakers(run: _Run) -> None:
     """Speakers: by guid (or one derived from the file's person id or name)."""
     umbrella, report, base_url = run.umbrella, run.report, run.programme.base_url
-    wanted = {run.person_uuid(p): p for s in run.programme.sessions for p in s.persons}
+    wanted = {
+        run.person_uuid(p): p
+        for s in [*run.programme.sessions, *run.programme.unscheduled]
+        for p in s.persons
+    }
     # People imported before names were part of an id-only person's key were stored under
     # the id alone: found again there when the name still matches.
     legacy = {
@@ -225,10 +229,11 @@ def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, 
     report, event, umbrella = run.report, run.event, run.umbrella
     kinds = _Kinds(event)
     session_slugs = set(Session.objects.filter(umbrella=umbrella).values_list("slug", flat=True))
-    total = len(run.programme.sessions)
+    items = [*run.programme.sessions, *run.programme.unscheduled]
+    total = len(items)
     seen: set[uuid.UUID] = set()
     accepted: list[tuple[neutral.Entry, Session, str]] = []
-    for n, item in enumerate(run.programme.sessions, start=1):
+    for n, item in enumerate(items, start=1):
         if progress:
             progress(n, total)
         where = f"session {item.guid} ({item.title[:40]!r})"
@@ -258,7 +263,8 @@ def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, 
             "abstract": item.abstract,
             "description": item.description,
             "language": item.language or "en",
-            "duration": round(item.duration.total_seconds() / 60),
+            "duration": round(item.duration.total_seconds() / 60)
+            or (kinds.session_type(item, where).default_duration if item.start is None else 0),
             "do_not_record": bool(item.do_not_record),
             "track": kinds.track(item, where),
             "session_type": kinds.session_type(item, where),
@@ -370,6 +376,12 @@ def _link_and_place(run: _Run, accepted: list[tuple[neutral.Entry, Session, str]
                 for i, (k, t, u, lt) in enumerate(wanted_resources)
             ]
             outcome = "updated" if outcome == "unchanged" else outcome
+        if item.start is None:
+            # Not placed in the file: it waits among the unscheduled sessions, and a place
+            # an organiser gave it already is left as it is.
+            report.counts[("sessions", outcome)] += 1
+            report.counts[("sessions", "unscheduled")] += 1
+            continue
         # The file's placement becomes the work in progress.
         room = run.room_for.get(id(item.room)) if item.room is not None else None
         start, end = item.start, item.start + dt.timedelta(minutes=row.duration)
@@ -397,6 +409,14 @@ def _publish(run: _Run, release: bool) -> None:
     the change to what the public sees."""
     report, umbrella, programme = run.report, run.umbrella, run.programme
     report.notes.extend(programme.warnings)
+    if not programme.sessions:
+        report.notes.append(
+            f"nothing to schedule: none of the file's {len(programme.unscheduled)} sessions has "
+            "a time, so they wait among the unscheduled sessions and no release was made"
+            if programme.unscheduled
+            else "nothing to schedule: the file holds no sessions, so no release was made"
+        )
+        release = False
     conflicts = schedule_conflicts(wip_schedule(umbrella))
     if conflicts:
         report.notes.append(

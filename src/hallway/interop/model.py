@@ -127,7 +127,7 @@ class Entry:
 
     guid: uuid.UUID
     title: str
-    start: datetime  # timezone-aware
+    start: datetime  # timezone-aware; None only in Programme.unscheduled
     duration: timedelta
     room: Room | None = None
     local_id: int | None = None  # frab's <event id>
@@ -179,6 +179,9 @@ class Programme:
     tracks: list[Track] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)
     sessions: list[Entry] = field(default_factory=list)
+    #: Sessions the file lists without a time (a Sessionize export during the call for
+    #: papers): ``start`` is None, ``room`` usually too.  Exporters never see them.
+    unscheduled: list[Entry] = field(default_factory=list)
     #: Things a parser tolerated or skipped, each with its location, for the import report.
     warnings: list[str] = field(default_factory=list)
 

@@ -5,12 +5,14 @@ Sessionize and want a frab file for apps.
 Sessionize gives local times without a zone, so the caller should pass the event's
 ``time_zone``; without one UTC is assumed and a warning recorded.  Categories whose title
 mentions "track" become tracks and "format"/"type" ones become session types.  Sessions
-without a time slot are not part of the programme yet and are skipped with a warning.
+without a time slot (an export taken during the call for papers) are read as
+``Programme.unscheduled``.
 """
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 from . import _shared as sh
 from .model import Entry, Link, Person, Programme, Room, Track, derive_uuid
@@ -90,15 +92,18 @@ def parse_sessionize_document(
             path = f"$.sessions[{i}]"
             item = j.obj(item, path)
             session_id = j.text(item, "id", path, required=True)
-            if not j.text(item, "startsAt", path) or not j.text(item, "endsAt", path):
-                warnings.append(f"{path}: session {session_id} has no time slot; skipped")
-                continue
-            start = sh.parse_datetime(
-                item["startsAt"], tz, format=FORMAT, location=f"{path}.startsAt"
-            )
-            end = sh.parse_datetime(item["endsAt"], tz, format=FORMAT, location=f"{path}.endsAt")
-            if end < start:
-                raise j.fail("session ends before it starts", path)
+            scheduled = bool(j.text(item, "startsAt", path) and j.text(item, "endsAt", path))
+            if scheduled:
+                start = sh.parse_datetime(
+                    item["startsAt"], tz, format=FORMAT, location=f"{path}.startsAt"
+                )
+                end = sh.parse_datetime(
+                    item["endsAt"], tz, format=FORMAT, location=f"{path}.endsAt"
+                )
+                if end < start:
+                    raise j.fail("session ends before it starts", path)
+            else:  # not placed yet (an export during the call for papers)
+                start = end = None
             room_id = j.text(item, "roomId", path)
             if room_id and room_id not in rooms:
                 raise j.fail(f"unknown roomId {room_id}", f"{path}.roomId")
@@ -110,7 +115,7 @@ def parse_sessionize_document(
                 local_id=int(session_id) if session_id.isdigit() else None,
                 title=j.text(item, "title", path, required=True),
                 start=start,
-                duration=end - start,
+                duration=end - start if scheduled else timedelta(0),
                 room=rooms.get(room_id),
                 abstract=j.text(item, "description", path),
                 track=next((tracks[c] for c in category_ids if c in tracks), None),
@@ -131,8 +136,11 @@ def parse_sessionize_document(
                 if str(speaker_key) not in persons:
                     raise j.fail(f"unknown speaker {speaker_key}", f"{path}.speakers[{s}]")
                 session.persons.append(persons[str(speaker_key)])
-            programme.sessions.append(session)
-            dates.add(start.astimezone(tz).date())
+            if scheduled:
+                programme.sessions.append(session)
+                dates.add(start.astimezone(tz).date())
+            else:
+                programme.unscheduled.append(session)
         sh.set_days(programme, dates)
         programme.warnings = warnings
         sh.dedupe_guids(programme)
