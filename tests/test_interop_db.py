@@ -30,7 +30,7 @@ from hallway.programme.models import Resource, Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import latest_release
 from interop.conftest import json_validator, xml_schema  # noqa: F401 (fixtures)
-from interop.realdata import REAL_FILES, independent_counts
+from interop.realdata import REAL_FILES, REAL_ZONES, independent_counts
 
 pytestmark = pytest.mark.shared
 
@@ -175,7 +175,9 @@ def real_events(shared_dir, django_db_setup, django_db_blocker):
     try:
         with django_db_blocker.unblock():
             for name in MODULE_FILES:
-                events[name] = import_file((real / name).read_bytes(), slug_for(name)).event
+                events[name] = import_file(
+                    (real / name).read_bytes(), slug_for(name), time_zone=REAL_ZONES.get(name)
+                ).event
         yield events
     finally:
         with django_db_blocker.unblock():
@@ -329,7 +331,15 @@ def test_reimport_same_file_changes_nothing(real_events, real: Path) -> None:
     forget_module_copy("fosdem-2007.schedule.xml")
     data = (real / "fosdem-2007.schedule.xml").read_bytes()
     out = StringIO()
-    call_command("import", str(real / "fosdem-2007.schedule.xml"), "--event", "f7", stdout=out)
+    call_command(
+        "import",
+        str(real / "fosdem-2007.schedule.xml"),
+        "--event",
+        "f7",
+        "--time-zone",
+        "Europe/Brussels",
+        stdout=out,
+    )
     assert "sessions: 215 created" in out.getvalue()
     tables, releases = table_counts(), Schedule.objects.filter(version__isnull=False).count()
     rows = snapshot(Event.objects.get(slug="f7"))

@@ -35,6 +35,14 @@ REAL_FILES = {
     "voc-validator-pretalx-rc3.json": "frab-json",
 }
 
+#: The zone of the files whose times carry neither a zone name nor offsets (imports need one).
+REAL_ZONES = {
+    "fosdem-2007.schedule.xml": "Europe/Brussels",
+    "fosdem-2016.schedule.xml": "Europe/Brussels",
+    "fosdem-2024.schedule.xml": "Europe/Brussels",
+    "sessionize-globalazure-austria-2024.all.json": "Europe/Vienna",
+}
+
 #: Counts as stated in ../shared/interop/real/PROVENANCE.md ("rooms" = rooms having events).
 #: Left out where PROVENANCE counts differently from the model: 32C3's 35 "rooms" are the
 #: keys of its room maps (one is "" and one holds no events); 38C3's 567 "persons" are

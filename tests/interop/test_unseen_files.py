@@ -15,6 +15,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from factories import make_umbrella
+
 from hallway import interop
 from hallway.events.models import Event
 from hallway.interop.imports import import_file
@@ -50,9 +52,9 @@ def frab_xml(
                     if ev.get(tag):
                         out.append(f"<{tag}>{ev[tag]}</{tag}>")
                 out.append("<persons>")
-                out += [
-                    f'<person id="{pid}">{name}</person>' for pid, name in ev.get("persons", [])
-                ]
+                for pid, name, *guid in ev.get("persons", []):
+                    attrs = f' id="{pid}"' + (f' guid="{guid[0]}"' if guid else "")
+                    out.append(f"<person{attrs}>{name}</person>")
                 out.append("</persons><links>" + "".join(ev.get("links", [])) + "</links>")
                 out.append("</event>")
             out.append("</room>")
@@ -223,3 +225,153 @@ def test_an_empty_programme_says_there_is_nothing_to_schedule(tmp_path: Path) ->
     response = upload(admin_client(), EMPTY_XML, "empty-too")
     assert response.status_code == 200
     assert "the file holds no sessions" in response.content.decode()
+
+
+# --------------------------------------------------------------------------- 4: time zones
+
+
+def sessionize_day(hour: int = 9, first_id: int = 200) -> bytes:
+    """A Sessionize 'All' export with two placed sessions (local times, as Sessionize gives)."""
+    return json.dumps(
+        {
+            "sessions": [
+                {
+                    "id": str(first_id + n),
+                    "title": f"Talk {n}",
+                    "description": "",
+                    "startsAt": f"2025-05-10T{hour + n:02d}:00:00",
+                    "endsAt": f"2025-05-10T{hour + n:02d}:45:00",
+                    "roomId": 1,
+                    "speakers": [],
+                    "categoryItems": [],
+                }
+                for n in range(2)
+            ],
+            "speakers": [],
+            "rooms": [{"id": 1, "name": "Hall A"}],
+            "categories": [],
+            "questions": [],
+        }
+    ).encode()
+
+
+def wall_clock(event: Event) -> dict[str, str]:
+    tz = ZoneInfo(event.umbrella.time_zone)
+    return {
+        slot.session.title: slot.start.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+        for slot in latest_release(event.umbrella).slots.select_related("session")
+    }
+
+
+OFFSETS_ONLY = frab_xml(
+    [
+        {
+            "date": "2025-02-01",
+            "rooms": {
+                "K.1.105": [
+                    {
+                        "id": 1,
+                        "date": "2025-02-01T10:00:00+01:00",
+                        "start": "10:00",
+                        "duration": "00:30",
+                        "title": "Morning",
+                    }
+                ]
+            },
+        }
+    ],
+    zone=None,
+)
+
+
+@pytest.mark.django_db
+def test_offsets_in_a_file_without_a_zone_name_keep_the_wall_clock(tmp_path: Path) -> None:
+    out = run_import(tmp_path, OFFSETS_ONLY, "--event", "offsets")
+    event = Event.objects.get(slug="offsets")
+    assert event.time_zone == "Etc/GMT-1" and "from its offsets (+01:00)" in out
+    assert wall_clock(event) == {"Morning": "2025-02-01 10:00"}
+
+
+@pytest.mark.django_db
+def test_sessionize_times_are_read_in_the_existing_events_zone(tmp_path: Path) -> None:
+    event = make_umbrella("Vienna days", "vienna")
+    event.time_zone = "Europe/Vienna"
+    event.save()
+    run_import(tmp_path, sessionize_day(), "--event", "vienna")
+    assert wall_clock(event) == {"Talk 0": "2025-05-10 09:00", "Talk 1": "2025-05-10 10:00"}
+    releases = event.schedules.filter(version__isnull=False).count()
+    report = import_file(sessionize_day(), "vienna")  # again: nothing moves, no release
+    assert report.count("sessions", "unchanged") == 2 and report.release is None
+    assert event.schedules.filter(version__isnull=False).count() == releases
+    assert wall_clock(event) == {"Talk 0": "2025-05-10 09:00", "Talk 1": "2025-05-10 10:00"}
+
+
+@pytest.mark.django_db
+def test_local_times_for_a_new_event_need_a_time_zone(tmp_path: Path) -> None:
+    with pytest.raises(CommandError, match="--time-zone") as info:
+        run_import(tmp_path, sessionize_day(), "--event", "nowhere")
+    assert "Nothing was imported" in str(info.value)
+    assert not Event.objects.filter(slug="nowhere").exists()
+    run_import(tmp_path, sessionize_day(), "--event", "lisbon", "--time-zone", "Europe/Lisbon")
+    assert wall_clock(Event.objects.get(slug="lisbon"))["Talk 0"] == "2025-05-10 09:00"
+    # the web import page asks with a field
+    client = admin_client()
+    page = client.get("/manage/import/").content.decode()
+    assert 'name="time_zone"' in page
+    response = upload(client, sessionize_day(), "web-nowhere")
+    assert response.status_code == 200 and "Nothing was imported" in response.content.decode()
+    assert not Event.objects.filter(slug="web-nowhere").exists()
+    response = upload(client, sessionize_day(first_id=300), "web-lisbon", time_zone="Europe/Lisbon")
+    assert response.status_code == 200
+    assert wall_clock(Event.objects.get(slug="web-lisbon"))["Talk 1"] == "2025-05-10 10:00"
+
+
+# --------------------------------------------------------------------------- 3: next year
+
+
+def edition(year: int, first_id: int) -> bytes:
+    grace = (5, "Grace Hopper", "9a0e7f0e-1d2b-4c3d-8e4f-50607080a0b0")
+    return frab_xml(
+        [
+            {
+                "date": f"{year}-03-01",
+                "rooms": {
+                    "Main": [
+                        {
+                            "id": first_id,
+                            "date": f"{year}-03-01T10:00:00+01:00",
+                            "start": "10:00",
+                            "duration": "00:45",
+                            "title": f"Compilers in {year}",
+                            "persons": [grace],
+                        }
+                    ]
+                },
+            }
+        ],
+        title=f"Conf {year}",
+    )
+
+
+@pytest.mark.django_db
+def test_a_speaker_of_last_years_event_speaks_again(tmp_path: Path) -> None:
+    run_import(tmp_path, edition(2024, 1), "--event", "conf-2024")
+    out = run_import(tmp_path, edition(2025, 101), "--event", "conf-2025")
+    assert "speakers: 1 created" in out and "is a speaker of" in out
+    this_year = Event.objects.get(slug="conf-2025")
+    assert speakers_of(this_year) == {"Compilers in 2025": ["Grace Hopper"]}
+    assert speakers_of(Event.objects.get(slug="conf-2024")) == {
+        "Compilers in 2024": ["Grace Hopper"]
+    }
+    assert Speaker.objects.filter(name="Grace Hopper").count() == 2
+    report = import_file(edition(2025, 101), "conf-2025")  # again: the same row, no change
+    assert report.count("speakers", "unchanged") == 1 and report.release is None
+
+
+@pytest.mark.django_db
+def test_a_session_whose_speaker_cannot_be_kept_is_not_published(tmp_path: Path) -> None:
+    data = edition(2026, 201).replace(b"Grace Hopper", b"G" * 300)
+    report = import_file(data, "conf-2026")
+    assert report.count("sessions", "skipped") == 1
+    assert not Session.objects.filter(title="Compilers in 2026").exists()
+    assert any("could not be imported" in note for note in report.notes)

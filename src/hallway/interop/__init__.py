@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import _shared as sh
-from ._shared import day_change_of
+from ._shared import assume_zone, day_change_of
 from .csv_export import export_csv
 from .errors import FormatError
 from .frab_json import export_frab_json, parse_frab_json_document
@@ -267,6 +267,7 @@ __all__ = [
     "Room",
     "Entry",
     "Track",
+    "assume_zone",
     "derive_uuid",
     "export",
     "filter_programme",

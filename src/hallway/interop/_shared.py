@@ -11,7 +11,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hallway.common.validators import is_safe_url
@@ -31,6 +31,126 @@ def zone(name: str, *, format: str, location: str | None = None) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise FormatError(f"unknown time zone {name!r}", location, format=format) from None
+
+
+#: The zone of times a file gives without an offset when it names no zone either: UTC in
+#: value, told apart from a stated UTC by identity, until :func:`settle_zone` decides.
+UNSTATED = timezone(timedelta(0), "unstated")
+
+
+def settle_zone(
+    programme: Programme, caller: str | None, *, format: str, redate: bool = False
+) -> None:
+    """The zone of a programme whose file names none, from what the file does say.
+
+    Offsets on its times (frab ``<date>2025-02-01T10:00:00+01:00``) are the file's own word:
+    the caller's zone (the target event's, or one given) is kept when it agrees with every
+    offset; otherwise one offset throughout is a fixed-offset zone (``Etc/GMT-1`` is
+    UTC+01:00), and several (a file across a daylight-saving change) name the one IANA zone
+    they fit, or the file is refused listing the zones that fit.  With no offsets the caller's
+    zone is used, and without one the programme is marked ``time_zone_source = "assumed"``
+    (UTC in value), which the importer refuses to guess with.  Times the file gave without
+    offset keep their wall clock in the zone chosen.
+    """
+    values = [s.start for s in programme.sessions]
+    values += [t for d in programme.days for t in (d.start, d.end) if t is not None]
+    stated = [v for v in values if v.tzinfo is not UNSTATED]
+    if stated:
+        name = _zone_from_offsets(stated, caller, format=format)
+        programme.time_zone_source = "offsets"
+        if caller and name != caller:
+            programme.warnings.append(
+                f"the file names no time zone and its offsets ({_offsets(stated)}) are not "
+                f"those of {caller}: times kept as the file gives them, in {name}"
+            )
+        elif not caller:
+            programme.warnings.append(
+                f"the file names no time zone; read in {name}, from its offsets "
+                f"({_offsets(stated)})"
+            )
+    elif caller:
+        name, programme.time_zone_source = caller, "caller"
+    elif values:
+        # nothing known: the times stay UNSTATED (UTC in value) for the importer to place
+        programme.time_zone, programme.time_zone_source = "UTC", "assumed"
+        programme.warnings.append(
+            "the file gives its times without a time zone or offset: read as UTC only "
+            "until a zone is given"
+        )
+        return
+    else:
+        name, programme.time_zone_source = "UTC", "unneeded"
+    zone(name, format=format)
+    assume_zone(programme, name)
+    if redate:  # days the parser numbered from its sessions' dates, now in the right zone
+        tz = ZoneInfo(name)
+        set_days(programme, {s.start.astimezone(tz).date() for s in programme.sessions})
+
+
+def assume_zone(programme: Programme, name: str) -> None:
+    """Read the times a file gave without offset as wall clock in ``name``."""
+    tz = ZoneInfo(name)
+
+    def fix(value: datetime | None) -> datetime | None:
+        return value.replace(tzinfo=tz) if value is not None and value.tzinfo is UNSTATED else value
+
+    for session in programme.sessions:
+        session.start = fix(session.start)
+    for day in programme.days:
+        day.start, day.end = fix(day.start), fix(day.end)
+    programme.time_zone = name
+
+
+def _offsets(values: list[datetime]) -> str:
+    found = sorted({v.utcoffset() for v in values})
+    return ", ".join(_offset_text(o) for o in found)
+
+
+def _offset_text(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "-"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _zone_from_offsets(values: list[datetime], prefer: str | None, *, format: str) -> str:
+    def fits(name: str, samples) -> bool:
+        try:
+            tz = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            return False
+        return all(v.astimezone(tz).utcoffset() == v.utcoffset() for v in samples)
+
+    # the first and last time of each offset are enough to tell zones apart
+    by_offset: dict[timedelta, list[datetime]] = defaultdict(list)
+    for v in values:
+        by_offset[v.utcoffset()].append(v)
+    samples = [x for vs in by_offset.values() for x in (min(vs), max(vs))]
+    if prefer and fits(prefer, samples):
+        return prefer
+    if len(by_offset) == 1:
+        seconds = int(next(iter(by_offset)).total_seconds())
+        if seconds == 0:
+            return "UTC"
+        if seconds % 3600 == 0:
+            return f"Etc/GMT{-seconds // 3600:+d}"  # POSIX sign: Etc/GMT-1 is UTC+01:00
+    from zoneinfo import available_timezones  # noqa: PLC0415 - only for unusual files
+
+    candidates = sorted(
+        name
+        for name in available_timezones()
+        if "/" in name
+        and not name.startswith(("Etc/", "SystemV/", "US/", "posix", "right"))
+        and fits(name, samples)
+    )
+    if len(candidates) == 1:
+        return candidates[0]
+    fitting = ", ".join(candidates[:6]) + (", …" if len(candidates) > 6 else "")
+    raise FormatError(
+        f"the file names no time zone and its offsets ({_offsets(values)}) "
+        + (f"fit several zones ({fitting})" if candidates else "fit no IANA time zone")
+        + ": name the event's time zone",
+        format=format,
+    )
 
 
 def _as_text(value: object, what: str, *, format: str, location: str | None) -> str:

@@ -82,11 +82,11 @@ class _Reader:
         schedule = j.obj(root.get("schedule"), "$.schedule")
         conf = j.obj(schedule.get("conference"), "$.schedule.conference")
         cpath = "$.schedule.conference"
-        tz_name = j.text(conf, "time_zone_name", cpath) or self.default_zone
-        if not tz_name:
-            tz_name = "UTC"
-            self.warnings.append(f"{cpath}: no time_zone_name; times without offset read as UTC")
-        self.tz = sh.zone(tz_name, format=FORMAT, location=f"{cpath}.time_zone_name")
+        tz_name = j.text(conf, "time_zone_name", cpath)
+        if tz_name:
+            self.tz = sh.zone(tz_name, format=FORMAT, location=f"{cpath}.time_zone_name")
+        else:  # decided from the file's offsets once all is read (sh.settle_zone)
+            tz_name, self.tz = "UTC", sh.UNSTATED
         programme = Programme(
             title=j.text(conf, "title", cpath),
             acronym=j.text(conf, "acronym", cpath),
@@ -166,7 +166,9 @@ class _Reader:
         programme.rooms = list(self.rooms.values())
         programme.tracks = list(self.tracks.values())
         programme.persons = list(self.persons.values())
-        programme.warnings = (
+        if self.tz is sh.UNSTATED:
+            sh.settle_zone(programme, self.default_zone, format=FORMAT)
+        programme.warnings += (
             self.warnings
             + sh.person_id_conflicts(programme.persons)
             + sh.ignored_warning(self.ignored)

@@ -171,11 +171,11 @@ class _Reader:
             return (conference.findtext(tag) or "").strip()
 
         self.note_ignored(conference, _CONFERENCE_TAGS, "conference")
-        tz_name = ctext("time_zone_name") or self.default_zone
-        if not tz_name:
-            tz_name = "UTC"
-            self.warnings.append(f"{cpath}: no <time_zone_name>; times read as UTC")
-        self.tz = sh.zone(tz_name, format=FORMAT, location=self.where(conference, cpath))
+        tz_name = ctext("time_zone_name")
+        if tz_name:
+            self.tz = sh.zone(tz_name, format=FORMAT, location=self.where(conference, cpath))
+        else:  # decided from the file's offsets once all is read (sh.settle_zone)
+            tz_name, self.tz = "UTC", sh.UNSTATED
         programme = Programme(
             title=ctext("title"),
             acronym=ctext("acronym"),
@@ -242,7 +242,9 @@ class _Reader:
         programme.rooms = list(self.rooms.values())
         programme.tracks = list(self.tracks.values())
         programme.persons = list(self.persons.values())
-        programme.warnings = (
+        if self.tz is sh.UNSTATED:
+            sh.settle_zone(programme, self.default_zone, format=FORMAT)
+        programme.warnings += (
             self.warnings
             + sh.person_id_conflicts(programme.persons)
             + sh.ignored_warning(self.ignored)

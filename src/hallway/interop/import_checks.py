@@ -67,6 +67,11 @@ class ImportRefused(ValidationError):
     number out of range): the message names the item in the file and the field."""
 
 
+class TimeZoneNeeded(ValidationError):
+    """A file of local times that names no zone, into an event that does not exist yet: the
+    caller must say which zone (the command's ``--time-zone``, the import page's field)."""
+
+
 def _checked(row, where: str, *, exclude: tuple[str, ...] = ()):
     """``row`` after the same field validation the organiser forms apply, or ImportRefused
     naming the item and field (the caller's transaction then takes back everything)."""

@@ -27,6 +27,7 @@ from hallway.interop import model as neutral
 from hallway.interop.import_checks import (
     _SLUG,
     ImportReport,
+    TimeZoneNeeded,
     _accepted_links,
     _accepted_url,
     _bulk_update,
@@ -75,14 +76,18 @@ def import_programme(
     *,
     release: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    time_zone: str | None = None,
 ) -> ImportReport:
     """Write ``programme`` into the event ``event_slug`` (created if missing), all or nothing.
 
     Sessions, speakers and rooms are matched by guid, so re-importing an updated file updates
     them in place.  The imported placement replaces the work in progress for these sessions
-    and, with ``release``, is published as a new release.
+    and, with ``release``, is published as a new release.  A file that gives local times and
+    no zone is read in ``time_zone``, else in the existing event's zone, else refused
+    (:class:`TimeZoneNeeded`): never silently in UTC.
     """
     report = ImportReport()
+    _settle_zone(programme, event_slug, time_zone, report)
     event = _target_event(programme, event_slug, report)
     report.event = event
     sessions = {
@@ -99,6 +104,38 @@ def import_programme(
     _link_and_place(run, accepted)
     _publish(run, release)
     return report
+
+
+def _settle_zone(
+    programme: neutral.Programme, slug: str, time_zone: str | None, report: ImportReport
+) -> None:
+    """Where the file's local times are: see :func:`import_programme`."""
+    existing = Event.objects.filter(slug=slug).select_related("parent").first()
+    event_zone = existing.umbrella.time_zone if existing else None
+    source = programme.time_zone_source
+    if source in ("assumed", "unneeded"):
+        zone = time_zone or event_zone
+        if zone is None and source == "assumed":
+            raise TimeZoneNeeded(
+                "the file gives its times without a time zone or offset, and there is no "
+                f"event {slug!r} yet whose zone could be used: name the time zone its times "
+                "are in"
+            )
+        if zone is not None:
+            interop.assume_zone(programme, zone)
+            if source == "assumed":
+                whose = "as given" if time_zone else f"{existing.umbrella.slug}'s zone"
+                report.notes.append(f"the file names no time zone: times read in {zone} ({whose})")
+    elif time_zone and time_zone != programme.time_zone:
+        report.notes.append(
+            f"the file's times are in {programme.time_zone} ({'named in it' if source == 'file' else 'by their offsets'}); "
+            f"the time zone given, {time_zone}, was not needed"
+        )
+    if event_zone and programme.sessions and programme.time_zone != event_zone:
+        report.notes.append(
+            f"the file's times are in {programme.time_zone}, the event's in {event_zone}: "
+            f"the sessions keep their instants and are shown in {event_zone}"
+        )
 
 
 def _import_rooms(run: _Run) -> None:
@@ -167,9 +204,17 @@ def _import_speakers(run: _Run) -> None:
         for key, p in wanted.items()
         if p.legacy_key
     }
+    # A speaker row belongs to one umbrella, but a person is not an event's: a site that
+    # reuses its people's ids from one year to the next, or a speaker at two co-hosted
+    # conferences, gives a guid another umbrella holds.  This umbrella then keeps its own row
+    # for them (bio and links as this file gives them, the same user account) under a guid
+    # derived from theirs, found again on the next import.
+    own_copy = {key: neutral.derive_uuid("speaker-of", umbrella.slug, key) for key in wanted}
     existing = {
         s.uuid: s
-        for s in Speaker.objects.filter(uuid__in=[*wanted, *legacy]).select_related("event")
+        for s in Speaker.objects.filter(
+            uuid__in=[*wanted, *legacy, *own_copy.values()]
+        ).select_related("event")
     }
     for old_uuid, key in legacy.items():
         row = existing.get(old_uuid)
@@ -187,17 +232,24 @@ def _import_speakers(run: _Run) -> None:
             ),
             "links": _accepted_links(person.links, where, report, base_url),
         }
-        row = existing.get(key)
+        row, uuid_, user = existing.get(key), key, None
         if row is not None and row.event_id != umbrella.pk:
-            report.notes.append(f"speaker {person.name!r}: guid {key} belongs to {row.event}")
-            report.counts[("speakers", "skipped")] += 1
-            continue
+            report.notes.append(
+                f"speaker {person.name!r}: guid {key} is a speaker of {row.event} too; "
+                f"{umbrella.slug} has its own speaker page for them"
+            )
+            uuid_, user = own_copy[key], row.user_id
+            row = existing.get(uuid_)
         if not _fits(person.name, "name", Speaker, f"speaker {key}", report):
             report.counts[("speakers", "skipped")] += 1
             continue
         if row is None:
             row = Speaker(
-                event=umbrella, uuid=key, slug=allocate_slug(person.name, speaker_slugs), **values
+                event=umbrella,
+                uuid=uuid_,
+                user_id=user,
+                slug=allocate_slug(person.name, speaker_slugs),
+                **values,
             )
             new_speakers.append(_checked(row, where))
             report.counts[("speakers", "created")] += 1
@@ -250,6 +302,15 @@ def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, 
                 (item.language, "language"),
             ]
         ):
+            report.counts[("sessions", "skipped")] += 1
+            continue
+        missing = [p.name for p in item.persons if run.person_uuid(p) not in run.speaker_for]
+        if missing:
+            # published without a speaker the file gives it would be a wrong fact
+            report.notes.append(
+                f"{where}: skipped, its speaker(s) {', '.join(map(repr, missing))} could not "
+                "be imported (see above)"
+            )
             report.counts[("sessions", "skipped")] += 1
             continue
         row = run.sessions.get(item.guid)
@@ -444,7 +505,12 @@ def import_file(
     format: str | None = None,
     release: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    time_zone: str | None = None,
 ) -> ImportReport:
     """Parse and import a schedule file; raises ``interop.FormatError`` before writing anything."""
-    programme = interop.parse(data, format=format, max_bytes=settings.HALLWAY_MAX_IMPORT_BYTES)
-    return import_programme(programme, event_slug, release=release, progress=progress)
+    programme = interop.parse(
+        data, format=format, max_bytes=settings.HALLWAY_MAX_IMPORT_BYTES, time_zone=time_zone
+    )
+    return import_programme(
+        programme, event_slug, release=release, progress=progress, time_zone=time_zone
+    )

@@ -162,6 +162,11 @@ class Entry:
 class Programme:
     title: str
     time_zone: str = "UTC"
+    #: Where ``time_zone`` comes from: "file" (named in it), "offsets" (read from the offsets
+    #: its times carry), "caller" (the target event's or one given, for a file that says
+    #: nothing), "assumed" (nothing known: UTC only as a placeholder, the importer refuses
+    #: it) or "unneeded" (the file gives no times at all).
+    time_zone_source: str = "file"
     acronym: str = ""
     start: date | None = None
     end: date | None = None

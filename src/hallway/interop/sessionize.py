@@ -2,8 +2,9 @@
 categories and custom questions, as exported by the many community events that plan with
 Sessionize and want a frab file for apps.
 
-Sessionize gives local times without a zone, so the caller should pass the event's
-``time_zone``; without one UTC is assumed and a warning recorded.  Categories whose title
+Sessionize gives local times without a zone, so the caller passes the event's
+``time_zone``; without one the programme is marked ``time_zone_source = "assumed"`` and the
+importer asks for one.  Categories whose title
 mentions "track" become tracks and "format"/"type" ones become session types.  Sessions
 without a time slot (an export taken during the call for papers) are read as
 ``Programme.unscheduled``.
@@ -30,11 +31,10 @@ def parse_sessionize_document(
         for key in ("sessions", "speakers", "rooms"):
             if not isinstance(root.get(key), list):
                 raise j.fail(f"a Sessionize 'All' export has a {key!r} array", "$")
-        if not time_zone:
-            warnings.append("$: Sessionize gives no time zone; times read as UTC")
-        tz_name = time_zone or "UTC"
-        tz = sh.zone(tz_name, format=FORMAT)
-        programme = Programme(title=title, time_zone=tz_name)
+        # Sessionize gives local times and no zone: the caller's (the target event's), or the
+        # importer asks (sh.settle_zone marks the programme).
+        tz = sh.UNSTATED
+        programme = Programme(title=title)
         rooms: dict[str, Room] = {}
         for i, item in enumerate(root["rooms"]):
             item = j.obj(item, f"$.rooms[{i}]")
@@ -143,6 +143,7 @@ def parse_sessionize_document(
                 programme.unscheduled.append(session)
         sh.set_days(programme, dates)
         programme.warnings = warnings
+        sh.settle_zone(programme, time_zone, format=FORMAT, redate=True)
         sh.dedupe_guids(programme)
         return programme
 
