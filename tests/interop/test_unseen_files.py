@@ -375,3 +375,43 @@ def test_a_session_whose_speaker_cannot_be_kept_is_not_published(tmp_path: Path)
     assert report.count("sessions", "skipped") == 1
     assert not Session.objects.filter(title="Compilers in 2026").exists()
     assert any("could not be imported" in note for note in report.notes)
+
+
+# --------------------------------------------------------------------------- 6: links
+
+
+LINKS = frab_xml(
+    [
+        {
+            "date": "2025-06-01",
+            "rooms": {
+                "Main": [
+                    {
+                        "id": 1,
+                        "date": "2025-06-01T10:00:00+02:00",
+                        "start": "10:00",
+                        "duration": "00:30",
+                        "title": "Linked",
+                        "links": [
+                            "<link>https://slides.example.org/deck.pdf</link>",
+                            '<link href="example.org/notes">Notes</link>',
+                            '<link href="">Nothing</link>',
+                        ],
+                    }
+                ]
+            },
+        }
+    ]
+)
+
+
+@pytest.mark.django_db
+def test_links_as_element_text_and_without_a_scheme_are_kept(tmp_path: Path) -> None:
+    out = run_import(tmp_path, LINKS, "--event", "links")
+    session = Session.objects.get(title="Linked")
+    assert list(session.resources.order_by("position").values_list("title", "url")) == [
+        ("", "https://slides.example.org/deck.pdf"),
+        ("Notes", "https://example.org/notes"),
+    ]
+    assert "1 written without a scheme, kept with https://" in out
+    assert "links: 1 not kept" in out and "a link without a URL was not kept" in out

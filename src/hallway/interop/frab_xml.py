@@ -406,11 +406,11 @@ class _Reader:
 
     @staticmethod
     def _link(el: Element) -> Link:
-        return Link(
-            url=(el.get("href") or "").strip(),
-            title=(el.text or "").strip(),
-            type=el.get("type") or None,
-        )
+        href, text = (el.get("href") or "").strip(), (el.text or "").strip()
+        if not href and " " not in text and ("://" in text or "." in text.split("/")[0]):
+            # Some generators write <link>https://…</link>: the text is the URL, no title.
+            return Link(url=text, type=el.get("type") or None)
+        return Link(url=href, title=text, type=el.get("type") or None)
 
 
 def _positive_id(text: str) -> int | None:

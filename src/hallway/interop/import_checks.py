@@ -44,6 +44,12 @@ class ImportReport:
             if kind == "sessions" and self.counts[(kind, "unscheduled")]:
                 parts.append(f"{self.counts[(kind, 'unscheduled')]} without a time (unscheduled)")
             out.append(f"{kind}: {', '.join(parts) or 'none'}")
+        for outcome, why in (
+            ("given https", "written without a scheme, kept with https://"),
+            ("without a URL", "not kept"),
+        ):
+            if self.counts[("links", outcome)]:
+                out.append(f"links: {self.counts[('links', outcome)]} {why}")
         if self.counts[("links", "refused")]:
             out.append(
                 f"links: {self.counts[('links', 'refused')]} refused (not http, https or "
@@ -86,12 +92,34 @@ def _checked(row, where: str, *, exclude: tuple[str, ...] = ()):
     return row
 
 
-def _absolute(url: str, base_url: str | None) -> str:
+#: A web address written without its scheme ("example.org/talk", "www.example.org"): a
+#: host name of two or more labels, the last alphabetic, then an optional port and path.
+_SCHEMELESS = re.compile(
+    r"(//)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?(?:[/?#]\S*)?", re.I
+)
+
+
+def _absolute(url: str, base_url: str | None, report: ImportReport | None = None) -> str:
     """A path ("/system/attachments/…", as frab writes attachments) made absolute against the
-    file's http(s) base URL; anything else as it is."""
-    if url.startswith("/") and is_safe_url(base_url) and is_safe_url(url, relative=True):
-        return urljoin(base_url, url)
-    return url
+    file's http(s) base URL; a web address without a scheme ("example.org/x") given https://
+    (counted, and noted, since that is a guess); anything else as it is."""
+    if url.startswith("//") and _SCHEMELESS.fullmatch(url):
+        fixed = "https:" + url
+    elif "://" not in url and ":" not in url.split("/")[0] and _SCHEMELESS.fullmatch(url):
+        fixed = "https://" + url
+    else:
+        if url.startswith("/") and is_safe_url(base_url) and is_safe_url(url, relative=True):
+            return urljoin(base_url, url)
+        return url
+    if report is not None:
+        report.counts[("links", "given https")] += 1
+        report.notes.append(f"link {url[:80]!r} has no scheme: kept as {fixed[:88]!r}")
+    return fixed
+
+
+def _no_url(where: str, report: ImportReport) -> None:
+    report.counts[("links", "without a URL")] += 1
+    report.notes.append(f"{where}: a link without a URL was not kept")
 
 
 def _accepted_url(
@@ -108,7 +136,7 @@ def _accepted_url(
     and never silently dropped.  A path is made absolute first (:func:`_absolute`)."""
     if not value:
         return ""
-    value = _absolute(value, base_url)
+    value = _absolute(value, base_url, report)
     try:
         model._meta.get_field(field).clean(value, None)
     except ValidationError as exc:
@@ -124,7 +152,10 @@ def _accepted_links(
     """A speaker's links that are http(s) or mailto:, each refused one noted."""
     kept = []
     for link in links:
-        url = _absolute(link.url, base_url)
+        if not link.url:
+            _no_url(where, report)
+            continue
+        url = _absolute(link.url, base_url, report)
         try:
             validate_link_url(url)
             if not url:

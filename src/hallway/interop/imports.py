@@ -33,6 +33,7 @@ from hallway.interop.import_checks import (
     _bulk_update,
     _checked,
     _fits,
+    _no_url,
     _refuse_a_copy,
     _resource_kind,
     _target_event,
@@ -424,12 +425,14 @@ def _link_and_place(run: _Run, accepted: list[tuple[neutral.Entry, Session, str]
             ]
             outcome = "updated" if outcome == "unchanged" else outcome
         where = f"session {item.guid} ({item.title[:40]!r})"
-        wanted_resources = [
-            (_resource_kind(x, attachment), x.title, url, x.type or "")
-            for x, attachment in [(x, False) for x in item.links]
-            + [(x, True) for x in item.attachments]
-            if (url := _accepted_url(x.url, Resource, "url", where, report, base_url=base_url))
-        ]
+        wanted_resources = []
+        for x, attachment in [(x, False) for x in item.links] + [
+            (x, True) for x in item.attachments
+        ]:
+            if not x.url:
+                _no_url(where, report)
+            elif url := _accepted_url(x.url, Resource, "url", where, report, base_url=base_url):
+                wanted_resources.append((_resource_kind(x, attachment), x.title, url, x.type or ""))
         if resources_now.get(row.pk, []) != wanted_resources:
             reresource.append(row.pk)
             new_resources += [
