@@ -51,6 +51,11 @@ def pytest_configure(config):
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # See tests/quick_hasher.py: the same algorithm, a thousandth of the work.
+    settings.PASSWORD_HASHERS = [
+        "quick_hasher.QuickPBKDF2PasswordHasher",
+        *settings.PASSWORD_HASHERS,
+    ]
 
 
 @pytest.fixture(autouse=True)

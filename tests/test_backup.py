@@ -149,3 +149,20 @@ def test_command_line_round_trip_into_a_fresh_database(tmp_path):
         for data in ("old", "new"):
             run(data, "export", "--format", fmt, "-o", str(tmp_path / f"{data}.{fmt}"), "pose27")
         assert (tmp_path / f"old.{fmt}").read_bytes() == (tmp_path / f"new.{fmt}").read_bytes()
+
+
+def test_a_backup_from_before_the_audit_log_restores_with_an_empty_log(demo, tmp_path):
+    from hallway.audit.models import AuditEntry
+    from hallway.audit.services import record
+
+    record(demo, "room.changed", note="kept in a backup")
+    document = json.loads(json.dumps(backup_umbrella(demo), default=str))
+    assert "kept in a backup" in [r["note"] for r in document["tables"]["audit.auditentry"]]
+    delete_umbrella(demo)
+    del document["tables"]["audit.auditentry"], document["schema"]["audit.auditentry"]
+    path = tmp_path / "before-audit.json"
+    path.write_text(json.dumps(document))
+    call_command("restore", str(path))
+    restored = Event.objects.get(slug="pose27")
+    assert not AuditEntry.objects.filter(event=restored).exists()
+    assert Session.objects.filter(event__in=[restored, *restored.sub_events.all()]).exists()

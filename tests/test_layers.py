@@ -4,7 +4,8 @@
     solver, interop format layer   pure Python: nothing from Django or the apps
     common                         base models, Markdown, tracing, health: no app of hallway
     events                         Event tree, rooms, tracks, types, roles
-    permissions                    who may do what (rules predicates over events and roles)
+    permissions, audit             who may do what (rules predicates over events and roles);
+                                   the audit log of who changed what
     programme                      sessions, speakers, resources, exhibitors
     attendees                      attendees and favourites (the scheduler's interest signal)
     schedule                       WIP schedule, releases, what is published, planning
@@ -31,7 +32,7 @@ LAYERS: list[set[str]] = [
     {"solver", "interop.format"},
     {"common"},
     {"events"},
-    {"permissions"},
+    {"permissions", "audit"},
     {"programme"},
     {"attendees"},
     {"schedule"},

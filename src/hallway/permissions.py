@@ -174,6 +174,13 @@ def is_label_slot(user, obj=None) -> bool:
     return obj is not None and not getattr(obj, "session_id", None)
 
 
+@rules.predicate
+def is_schedule_open(user, obj=None) -> bool:
+    """A frozen schedule (see schedule.services.freeze_schedule) takes no edits from anyone."""
+    schedule = getattr(obj, "schedule", None)
+    return schedule is None or schedule.frozen_at is None
+
+
 superuser = rules.is_active & rules.is_superuser
 umbrella_rights = superuser | is_umbrella_organiser
 event_rights = superuser | is_event_organiser
@@ -211,7 +218,9 @@ rules.add_perm("hallway.add_speaker", umbrella_rights)
 # A WIP slot of a sub-event's session is that sub-event's; a break (label) is the umbrella's.
 rules.add_perm(
     "hallway.change_slot",
-    is_work_in_progress & (umbrella_rights | (~is_label_slot & is_event_organiser)),
+    is_work_in_progress
+    & is_schedule_open
+    & (umbrella_rights | (~is_label_slot & is_event_organiser)),
 )
 
 

@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "axes",
     "hallway.common",
     "hallway.events",
+    "hallway.audit",
     "hallway.programme",
     "hallway.schedule",
     "hallway.attendees",

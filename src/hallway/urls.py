@@ -10,6 +10,7 @@ urlpatterns = [
     path("manage/import/", interop_views.import_page, name="import"),
     path("manage/", admin.site.urls),
     path("", include("hallway.cfp.urls")),
+    path("", include("hallway.manage.urls")),
     path("accounts/", include("allauth.urls")),
     path("<slug:event>/schedule.<str:extension>", interop_views.export, name="export"),
     path("", include("hallway.agenda.urls")),

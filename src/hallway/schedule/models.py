@@ -36,6 +36,17 @@ class Schedule(TimeStamped):
     # once when the release is made (releases never change), so the changes pages need not
     # compare whole schedules on every request.  Empty for the work in progress.
     changes = models.JSONField(null=True, blank=True, editable=False)
+    # The freeze switch ("big red button"), set on the work in progress only: while set,
+    # nobody edits, optimises or releases the schedule; the public site keeps its release.
+    frozen_at = models.DateTimeField(null=True, blank=True, editable=False)
+    frozen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
 
     class Meta:
         ordering = ["-released_at"]

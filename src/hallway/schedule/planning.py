@@ -25,7 +25,7 @@ from hallway.attendees.models import Favourite
 from hallway.events.models import Event, Room
 from hallway.programme.models import Session
 from hallway.schedule.models import Schedule, Slot
-from hallway.schedule.services import schedule_conflicts, wip_schedule
+from hallway.schedule.services import ensure_not_frozen, schedule_conflicts, wip_schedule
 
 PERIOD_MINUTES = 60
 DEFAULT_STARTS = [dt.time(h, m) for h, m in [(10, 0), (11, 0), (12, 0), (14, 0), (15, 0), (16, 0)]]
@@ -219,6 +219,7 @@ def apply_solution(planning: PlanningProblem, solution: dict, event: Event) -> i
 
     Refuses (raising ``ValidationError``, writing nothing) if the result has hard conflicts.
     """
+    ensure_not_frozen(event)
     wip = wip_schedule(event.umbrella)
     period_by_id = {p.id: i for i, p in enumerate(planning.periods)}
     gone = wip.slots.filter(session__isnull=False).exclude(session__state__in=Session.SCHEDULABLE)

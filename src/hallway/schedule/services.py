@@ -21,6 +21,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from hallway.audit.services import record
 from hallway.common.tracing import traced
 from hallway.events.models import Event
 from hallway.schedule.models import Schedule, Slot
@@ -42,6 +43,59 @@ def wip_schedule(event: Event) -> Schedule:
     umbrella = event.umbrella
     schedule, _ = Schedule.objects.get_or_create(event=umbrella, version=None)
     return schedule
+
+
+class ScheduleFrozen(ValidationError):
+    """The umbrella's schedule is frozen: no edit, optimisation or release until unfrozen."""
+
+    def __init__(self, wip: Schedule):
+        who = wip.frozen_by.get_username() if wip.frozen_by_id else "an organiser"
+        when = _local(wip.frozen_at, wip.event)
+        super().__init__(
+            f"The schedule is frozen (by {who} since {when}): nothing can be moved, optimised "
+            "or released until an umbrella organiser unfreezes it."
+        )
+
+
+def ensure_not_frozen(event: Event) -> None:
+    """Raise :class:`ScheduleFrozen` when the umbrella's schedule is frozen."""
+    wip = (
+        Schedule.objects.select_related("frozen_by", "event")
+        .filter(event=event.umbrella, version=None, frozen_at__isnull=False)
+        .first()
+    )
+    if wip is not None:
+        raise ScheduleFrozen(wip)
+
+
+@transaction.atomic
+def freeze_schedule(event: Event, *, by) -> Schedule:
+    """Stop every change to the umbrella's schedule; recorded in the audit log."""
+    from hallway.permissions import require
+
+    umbrella = event.umbrella
+    require(by, "hallway.freeze_schedule", umbrella)
+    wip = Schedule.objects.select_for_update().get(pk=wip_schedule(umbrella).pk)
+    if wip.frozen_at is None:
+        wip.frozen_at, wip.frozen_by = timezone.now(), by
+        wip.save(update_fields=["frozen_at", "frozen_by"])
+        record(umbrella, "schedule.frozen", by=by, obj=wip)
+    return wip
+
+
+@transaction.atomic
+def unfreeze_schedule(event: Event, *, by) -> Schedule:
+    from hallway.permissions import require
+
+    umbrella = event.umbrella
+    require(by, "hallway.freeze_schedule", umbrella)
+    wip = Schedule.objects.select_for_update().get(pk=wip_schedule(umbrella).pk)
+    if wip.frozen_at is not None:
+        before = {"frozen_at": wip.frozen_at, "frozen_by": wip.frozen_by_id}
+        wip.frozen_at, wip.frozen_by = None, None
+        wip.save(update_fields=["frozen_at", "frozen_by"])
+        record(umbrella, "schedule.unfrozen", by=by, obj=wip, before=before)
+    return wip
 
 
 def latest_release(event: Event) -> Schedule | None:
@@ -197,6 +251,7 @@ def release_schedule(
     # otherwise both pass the checks below and clash on the version or slug (a 500).  The
     # row lock holds until this transaction ends; the second release then sees the first.
     umbrella = Event.objects.select_for_update().get(pk=umbrella.pk)
+    ensure_not_frozen(umbrella)
     exists = ValidationError(f"Release '{version}' exists already: choose a new version name.")
     if Schedule.objects.filter(event=umbrella, version=version).exists():
         raise exists
@@ -239,6 +294,7 @@ def release_schedule(
         .first()
     )
     store_changes(release, previous)
+    record(umbrella, "release.made", by=by, obj=release, after={"version": version}, note=comment)
     return release
 
 

@@ -17,7 +17,12 @@ from rich.table import Table
 from hallway.common.tracing import span
 from hallway.events.models import Event
 from hallway.schedule.planning import apply_solution, build_problem
-from hallway.schedule.services import diff_schedules, latest_release, wip_schedule
+from hallway.schedule.services import (
+    diff_schedules,
+    ensure_not_frozen,
+    latest_release,
+    wip_schedule,
+)
 
 
 class Command(BaseCommand):
@@ -59,6 +64,10 @@ class Command(BaseCommand):
                 f"Wrote {len(planning.problem['sessions'])} sessions to {options['output']}."
             )
             return
+        try:
+            ensure_not_frozen(event)
+        except ValidationError as frozen:
+            raise CommandError(frozen.messages[0]) from None
         self._optimize(event, planning, options)
 
     def _optimize(self, event, planning, options) -> None:

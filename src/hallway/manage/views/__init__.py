@@ -1,0 +1,1 @@
+"""Views of the organiser area: thin, each asking the rules in hallway.permissions first."""
