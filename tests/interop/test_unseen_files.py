@@ -415,3 +415,115 @@ def test_links_as_element_text_and_without_a_scheme_are_kept(tmp_path: Path) -> 
     ]
     assert "1 written without a scheme, kept with https://" in out
     assert "links: 1 not kept" in out and "a link without a URL was not kept" in out
+
+
+# --------------------------------------------------------------------------- 7: formats
+
+
+def sessionize_session(n: int, hour: int) -> dict:
+    return {
+        "id": str(400 + n),
+        "title": f"Grid talk {n}",
+        "description": "About it.",
+        "startsAt": f"2025-09-20T{hour:02d}:00:00",
+        "endsAt": f"2025-09-20T{hour:02d}:50:00",
+        "isServiceSession": False,
+        "isPlenumSession": False,
+        "speakers": [{"id": "b0000000-0000-4000-8000-00000000000" + str(n), "name": f"Sp {n}"}],
+        "categories": [
+            {
+                "id": 9,
+                "name": "Track",
+                "categoryItems": [{"id": 90 + n, "name": f"Track {n}"}],
+                "sort": 1,
+            }
+        ],
+        "roomId": 7 + n,
+        "room": f"Room {n}",
+        "liveUrl": None,
+        "recordingUrl": None,
+        "status": "Accepted",
+    }
+
+
+SESSIONS_VIEW = [
+    {
+        "groupId": None,
+        "groupName": "All",
+        "sessions": [sessionize_session(0, 9), sessionize_session(1, 10)],
+        "isDefault": True,
+    }
+]
+GRID_SMART = [
+    {
+        "date": "2025-09-20T00:00:00",
+        "isDefault": True,
+        "rooms": [
+            {"id": 7, "name": "Room 0", "sessions": [sessionize_session(0, 9)]},
+            {"id": 8, "name": "Room 1", "sessions": [sessionize_session(1, 10)]},
+        ],
+        "timeSlots": [],
+    }
+]
+SPEAKERS_VIEW = [
+    {
+        "id": "b0000000-0000-4000-8000-000000000000",
+        "firstName": "Sp",
+        "lastName": "0",
+        "fullName": "Sp 0",
+        "bio": "Bio.",
+        "tagLine": "",
+        "profilePicture": None,
+        "sessions": [{"id": 400, "name": "Grid talk 0"}],
+        "links": [],
+    }
+]
+
+
+@pytest.mark.parametrize("view", [SESSIONS_VIEW, GRID_SMART], ids=["Sessions", "GridSmart"])
+def test_sessionizes_other_views_are_read(view) -> None:
+    programme = interop.parse(json.dumps(view).encode(), time_zone="Europe/Madrid")
+    assert [
+        (s.title, s.room.name, s.track.name, [p.name for p in s.persons])
+        for s in programme.sessions
+    ] == [
+        ("Grid talk 0", "Room 0", "Track 0", ["Sp 0"]),
+        ("Grid talk 1", "Room 1", "Track 1", ["Sp 1"]),
+    ]
+    assert programme.sessions[0].start.isoformat() == "2025-09-20T09:00:00+02:00"
+
+
+@pytest.mark.django_db
+def test_the_speakers_view_adds_speakers_without_clearing_the_sessions() -> None:
+    import_file(json.dumps(SESSIONS_VIEW).encode(), "grid", time_zone="Europe/Madrid")
+    report = import_file(json.dumps(SPEAKERS_VIEW).encode(), "grid")
+    session = Session.objects.get(title="Grid talk 0")
+    assert session.abstract == "About it." and session.speakers.get().bio == "Bio."
+    assert report.count("sessions", "unchanged") == 1
+    assert wall_clock(Event.objects.get(slug="grid"))["Grid talk 0"] == "2025-09-20 09:00"
+
+
+def test_utf16_files_are_decoded_and_named() -> None:
+    for codec, bom in (("utf-16-le", b"\xff\xfe"), ("utf-16-be", b""), ("utf-8", b"\xef\xbb\xbf")):
+        data = bom + MERGED.decode().replace('encoding="UTF-8"', 'encoding="UTF-16"').encode(codec)
+        if codec == "utf-8":
+            data = bom + MERGED
+        programme = interop.parse(data)
+        assert len(programme.sessions) == 3, codec
+        assert codec == "utf-8" or "UTF-16" in programme.warnings[0]
+    with pytest.raises(interop.FormatError, match="UTF-16 \\(little-endian\\), by its"):
+        interop.parse(b"\xff\xfe" + "{}".encode("utf-16-le") + b"\x00")
+
+
+@pytest.mark.parametrize(
+    "document, words",
+    [
+        ({"schedule": {"version": "1", "days": []}}, "no 'conference' object"),
+        ({"talks": [], "people": []}, "the keys 'people', 'talks'"),
+        ([{"when": "x"}], "the first an object with the keys 'when'"),
+    ],
+)
+def test_a_non_standard_json_says_what_was_found(document, words: str) -> None:
+    with pytest.raises(interop.FormatError) as info:
+        interop.parse(json.dumps(document).encode())
+    assert words in str(info.value) and "frab-json:" not in str(info.value)

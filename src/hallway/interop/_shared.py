@@ -419,6 +419,44 @@ def long_number_error(text: str, *, format: str | None) -> FormatError:
     )
 
 
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32 (little-endian)"),
+    (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32 (big-endian)"),
+    (b"\xff\xfe", "utf-16-le", "UTF-16 (little-endian)"),
+    (b"\xfe\xff", "utf-16-be", "UTF-16 (big-endian)"),
+)
+_XML_ENCODING = re.compile(rb"""^(\s*<\?xml[^>]*encoding\s*=\s*["'])[^"']+""")
+
+
+def as_utf8(data: bytes) -> tuple[bytes, str | None]:
+    """``data`` in UTF-8, and what it was when it was not: a UTF-16 or UTF-32 file (Windows
+    tools save "Unicode" text so), told by its byte-order mark or, without one, by the zero
+    bytes of ASCII characters.  Refused naming the encoding when it does not decode as it."""
+    codec = label = None
+    body = data
+    for bom, name, what in _BOMS:
+        if data.startswith(bom):
+            codec, label, body = name, f"{what}, by its byte-order mark", data[len(bom) :]
+            break
+    else:
+        if len(data) >= 4 and data[0] == 0 and data[1] != 0 and data[2] == 0:
+            codec, label = "utf-16-be", "UTF-16 (big-endian), by its zero bytes"
+        elif len(data) >= 4 and data[0] != 0 and data[1] == 0 and data[3] == 0:
+            codec, label = "utf-16-le", "UTF-16 (little-endian), by its zero bytes"
+    if codec is None:
+        return data, None
+    try:
+        text = body.decode(codec)
+    except UnicodeDecodeError as exc:
+        raise FormatError(
+            f"the file is {label}, but byte {exc.start + len(data) - len(body):,} does not "
+            f"decode as {codec.upper()}",
+            format=None,
+        ) from None
+    utf8 = _XML_ENCODING.sub(rb"\1UTF-8", text.encode("utf-8"), count=1)
+    return utf8, f"the file is {label}: read as such"
+
+
 def load_json(data: bytes, *, format: str) -> object:
     """Strict UTF-8 JSON, with line and column on syntax errors (truncation included)."""
     import json  # noqa: PLC0415 - only the JSON formats need it

@@ -342,6 +342,8 @@ def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, 
             )
             accepted.append((item, _checked(row, where), "created"))
         else:
+            if run.programme.session_fields is not None:
+                values = {k: v for k, v in values.items() if k in run.programme.session_fields}
             outcome = "updated" if _update(row, values) else "unchanged"
             accepted.append((item, _checked(row, where) if outcome == "updated" else row, outcome))
     Session.objects.bulk_create([r for _, r, o in accepted if o == "created"], batch_size=500)
@@ -433,7 +435,8 @@ def _link_and_place(run: _Run, accepted: list[tuple[neutral.Entry, Session, str]
                 _no_url(where, report)
             elif url := _accepted_url(x.url, Resource, "url", where, report, base_url=base_url):
                 wanted_resources.append((_resource_kind(x, attachment), x.title, url, x.type or ""))
-        if resources_now.get(row.pk, []) != wanted_resources:
+        partial = run.programme.session_fields is not None and outcome != "created"
+        if not partial and resources_now.get(row.pk, []) != wanted_resources:
             reresource.append(row.pk)
             new_resources += [
                 Resource(session=row, kind=k, title=t, url=u, link_type=lt, position=i)

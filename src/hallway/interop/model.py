@@ -187,6 +187,9 @@ class Programme:
     #: Sessions the file lists without a time (a Sessionize export during the call for
     #: papers): ``start`` is None, ``room`` usually too.  Exporters never see them.
     unscheduled: list[Entry] = field(default_factory=list)
+    #: The session fields the file gives, when it gives only some (Sessionize's Speakers view:
+    #: titles): an import then leaves the others of an existing session as they are.
+    session_fields: frozenset[str] | None = None
     #: Things a parser tolerated or skipped, each with its location, for the import report.
     warnings: list[str] = field(default_factory=list)
 

@@ -1,5 +1,6 @@
-"""Sessionize's API "All" view (``/api/v2/{id}/view/All``): sessions, speakers, rooms,
-categories and custom questions, as exported by the many community events that plan with
+"""Sessionize's API views: "All" (``/api/v2/{id}/view/All``: sessions, speakers, rooms,
+categories and custom questions), and "Sessions", "GridSmart" and "Speakers", read by
+rewriting them in the All view's shape, as exported by the many community events that plan with
 Sessionize and want a frab file for apps.
 
 Sessionize gives local times without a zone, so the caller passes the event's
@@ -21,12 +22,107 @@ from .model import Entry, Link, Person, Programme, Room, Track, derive_uuid
 FORMAT = "sessionize"
 
 
+def view_of(document: object) -> str | None:
+    """Which of Sessionize's standard API views ``document`` is, if any."""
+    if isinstance(document, dict):
+        if all(isinstance(document.get(k), list) for k in ("sessions", "speakers", "rooms")):
+            return "All"
+        return None
+    if not isinstance(document, list) or not document or not isinstance(document[0], dict):
+        return None
+    first = document[0]
+    if "groupId" in first and isinstance(first.get("sessions"), list):
+        return "Sessions"
+    if "date" in first and isinstance(first.get("rooms"), list) and "timeSlots" in first:
+        return "GridSmart"
+    if "fullName" in first or ("firstName" in first and "sessions" in first):
+        return "Speakers"
+    return None
+
+
+def _as_all(document: object, view: str) -> tuple[dict, list[str]]:
+    """One of the other standard views rewritten in the 'All' view's shape.
+
+    Sessions (a list of groups of sessions) and GridSmart (days → rooms → sessions) carry
+    whole sessions whose speakers and categories are objects; Speakers carries people and
+    only the ids and titles of their sessions, which are read as unscheduled titles."""
+    j = sh.JsonPath(FORMAT)
+    if view == "Speakers":
+        speakers, sessions = [], {}
+        for i, item in enumerate(document):
+            item = j.obj(item, f"$[{i}]")
+            speakers.append(item)
+            for k, ref in enumerate(j.arr(item.get("sessions"), f"$[{i}].sessions")):
+                ref = j.obj(ref, f"$[{i}].sessions[{k}]")
+                entry = sessions.setdefault(
+                    str(ref.get("id")),
+                    {"id": str(ref.get("id")), "title": ref.get("name"), "speakers": []},
+                )
+                entry["speakers"].append(str(item.get("id")))
+        notes = [
+            "Sessionize 'Speakers' view: it gives each session's title only, so sessions are "
+            "read unscheduled and only their titles and speakers are updated"
+        ]
+        return {"sessions": list(sessions.values()), "speakers": speakers, "rooms": []}, notes
+    if view == "Sessions":
+        found = [
+            (f"$[{g}].sessions[{k}]", x)
+            for g, group in enumerate(document)
+            for k, x in enumerate(j.arr(j.obj(group, f"$[{g}]").get("sessions"), f"$[{g}]"))
+        ]
+    else:  # GridSmart
+        found = [
+            (f"$[{d}].rooms[{r}].sessions[{k}]", x)
+            for d, day in enumerate(document)
+            for r, room in enumerate(j.arr(j.obj(day, f"$[{d}]").get("rooms"), f"$[{d}].rooms"))
+            for k, x in enumerate(
+                j.arr(j.obj(room, f"$[{d}].rooms[{r}]").get("sessions"), f"$[{d}].rooms[{r}]")
+            )
+        ]
+    sessions, speakers, rooms, categories = {}, {}, {}, {}
+    for path, item in found:
+        item = dict(j.obj(item, path))
+        if str(item.get("id")) in sessions:
+            continue  # a plenary appears in every room of GridSmart
+        refs = []
+        for k, ref in enumerate(j.arr(item.get("speakers"), f"{path}.speakers")):
+            ref = j.obj(ref, f"{path}.speakers[{k}]")
+            speakers.setdefault(
+                str(ref.get("id")), {"id": ref.get("id"), "fullName": ref.get("name")}
+            )
+            refs.append(str(ref.get("id")))
+        items = []
+        for c, cat in enumerate(j.arr(item.get("categories"), f"{path}.categories")):
+            cat = j.obj(cat, f"{path}.categories[{c}]")
+            merged = categories.setdefault(cat.get("id"), {"title": cat.get("name"), "items": {}})
+            for x in j.arr(cat.get("categoryItems"), f"{path}.categories[{c}].categoryItems"):
+                merged["items"][x.get("id")] = x
+                items.append(x.get("id"))
+        if item.get("roomId") is not None:
+            rooms.setdefault(item["roomId"], {"id": item["roomId"], "name": item.get("room") or ""})
+        item.update(speakers=refs, categoryItems=items)
+        sessions[str(item.get("id"))] = item
+    document = {
+        "sessions": list(sessions.values()),
+        "speakers": list(speakers.values()),
+        "rooms": list(rooms.values()),
+        "categories": [
+            {"id": cid, "title": c["title"], "items": list(c["items"].values())}
+            for cid, c in categories.items()
+        ],
+    }
+    return document, [f"Sessionize '{view}' view read (speakers without bios or links)"]
+
+
 def parse_sessionize_document(
     document: object, *, time_zone: str | None = None, title: str = ""
 ) -> Programme:
     j = sh.JsonPath(FORMAT)
     warnings: list[str] = []
     with sh.unexpected_content(FORMAT):
+        view = view_of(document)
+        if view not in (None, "All"):
+            document, warnings = _as_all(document, view)
         root = j.obj(document, "$")
         for key in ("sessions", "speakers", "rooms"):
             if not isinstance(root.get(key), list):
@@ -143,6 +239,8 @@ def parse_sessionize_document(
                 programme.unscheduled.append(session)
         sh.set_days(programme, dates)
         programme.warnings = warnings
+        if view == "Speakers":
+            programme.session_fields = frozenset({"title"})
         sh.settle_zone(programme, time_zone, format=FORMAT, redate=True)
         sh.dedupe_guids(programme)
         return programme
