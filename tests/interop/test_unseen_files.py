@@ -527,3 +527,64 @@ def test_a_non_standard_json_says_what_was_found(document, words: str) -> None:
     with pytest.raises(interop.FormatError) as info:
         interop.parse(json.dumps(document).encode())
     assert words in str(info.value) and "frab-json:" not in str(info.value)
+
+
+# --------------------------------------------------------------------------- 5: days
+
+
+def night_day(date: str, next_date: str, n: int) -> dict:
+    """A day said to run 10:00–19:00 that lists a talk at 11:00 and one at 02:00 after."""
+    return {
+        "date": date,
+        "start": f"{date}T10:00:00+01:00",
+        "end": f"{date}T19:00:00+01:00",
+        "rooms": {
+            "Saal 1": [
+                {
+                    "id": 10 * n + 1,
+                    "date": f"{date}T11:00:00+01:00",
+                    "start": "11:00",
+                    "duration": "01:00",
+                    "title": f"Day {n} morning",
+                },
+                {
+                    "id": 10 * n + 2,
+                    "date": f"{next_date}T02:00:00+01:00",
+                    "start": "02:00",
+                    "duration": "01:00",
+                    "title": f"Day {n} night",
+                },
+            ]
+        },
+    }
+
+
+NIGHTS = frab_xml(
+    [
+        night_day(d, nd, n)
+        for n, (d, nd) in enumerate(
+            [
+                ("2025-12-27", "2025-12-28"),
+                ("2025-12-28", "2025-12-29"),
+                ("2025-12-29", "2025-12-30"),
+                ("2025-12-30", "2025-12-31"),
+            ],
+            start=1,
+        )
+    ]
+)
+
+
+@pytest.mark.django_db
+def test_the_files_own_days_are_kept_when_its_day_ranges_are_wrong(tmp_path: Path) -> None:
+    programme = interop.parse(NIGHTS)
+    assert interop.day_change_of(programme) == dt.time(3, 0)
+    out = run_import(tmp_path, NIGHTS, "--event", "nights")
+    event = Event.objects.get(slug="nights")
+    assert len(event.days) == 4 and "another day than the file" not in out
+    by_day = {}
+    for slot in latest_release(event).slots.select_related("session"):
+        by_day.setdefault(event.day_of(slot.start), []).append(slot.session.title)
+    assert {day.isoformat(): sorted(titles) for day, titles in by_day.items()} == {
+        f"2025-12-{27 + n}": [f"Day {n + 1} morning", f"Day {n + 1} night"] for n in range(4)
+    }

@@ -229,8 +229,10 @@ def xml_text(value: str) -> str:
 def group_by_day(programme: Programme) -> list[tuple[Day, list[Entry]]]:
     """Sessions grouped into the programme's days, every day given a start and an end.
 
-    A session belongs to the day whose ``start``–``end`` range holds it (days may run past
-    midnight), else to the day of its local date; days are made up where none fit.
+    A session belongs to the day the file lists it under (``Entry.day``) when there is one,
+    else to the day whose ``start``–``end`` range holds it (days may run past midnight), else
+    to the day of its local date; days are made up where none fit.  A day's range is widened
+    to hold its sessions (a file may say a day ends at 19:00 and list talks until 03:00).
     Returned days are fresh objects indexed 1…n, the programme is not modified.
     """
     tz = ZoneInfo(programme.time_zone)
@@ -240,7 +242,8 @@ def group_by_day(programme: Programme) -> list[tuple[Day, list[Entry]]]:
     for session in sorted(
         programme.sessions, key=lambda s: (s.start, s.room.name if s.room else "", s.title)
     ):
-        day = next(
+        day = by_date.get(session.day) if session.day is not None else None
+        day = day or next(
             (d for d in days if d.start and d.end and d.start <= session.start < d.end), None
         )
         if day is None:
@@ -254,6 +257,10 @@ def group_by_day(programme: Programme) -> list[tuple[Day, list[Entry]]]:
     for index, day in enumerate(sorted(days, key=lambda d: d.date), start=1):
         sessions = buckets.get(day.date, [])
         start, end = day.start, day.end
+        if sessions and start is not None:
+            start = min([start] + [s.start for s in sessions])
+        if sessions and end is not None:
+            end = max([end] + [s.end for s in sessions])
         if start is None:
             start = min([datetime.combine(day.date, time(), tz)] + [s.start for s in sessions])
         if end is None:

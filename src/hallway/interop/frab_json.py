@@ -244,6 +244,7 @@ class _Reader:
             feedback_url=j.text(ev, "feedback_url", path) or None,
             origin_url=j.text(ev, "origin_url", path) or None,
             logo=j.text(ev, "logo", path) or None,
+            day=day.date,
         )
         if session.url and session.url == f"urn:uuid:{guid}":
             session.url = None  # our own placeholder for "no page"

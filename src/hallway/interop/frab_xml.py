@@ -362,6 +362,7 @@ class _Reader:
             feedback_url=text("feedback_url") or None,
             origin_url=text("origin_url") or None,
             logo=text("logo") or None,
+            day=day.date,
         )
         for p, person_el in enumerate(el.findall("persons/person"), start=1):
             session.persons.append(self._person(person_el, f"{path}/persons/person[{p}]"))

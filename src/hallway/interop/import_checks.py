@@ -178,6 +178,15 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
     change = file_change if event is None else event.umbrella.day_change
     tz = neutral_zone(programme)
     starts = [conference_day(s.start, tz, change) for s in programme.sessions]
+    moved = [s for s, day in zip(programme.sessions, starts, strict=True) if s.day and s.day != day]
+    if moved:
+        # the file's grouping into days cannot be kept by any one time of day (or the event's
+        # own day change differs): say which sessions land on another day than the file's
+        report.notes.append(
+            f"{len(moved)} session(s) fall on another day than the file lists them under, with "
+            f"days changing at {change:%H:%M}; first: {moved[0].title[:60]!r} "
+            f"(listed under {moved[0].day})"
+        )
     first = min(starts, default=programme.start or dt.date.today())
     last = max(starts, default=programme.end or first)
     if programme.start:

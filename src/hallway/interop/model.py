@@ -149,6 +149,9 @@ class Entry:
     origin_url: str | None = None
     logo: str | None = None
     sub_event: str | None = None
+    #: The conference day the file lists the session under (frab's ``<day date>``), which
+    #: wins over any day range the file states: those are sometimes wrong.
+    day: date | None = None
     #: iCalendar change tracking: the caller raises ``sequence`` whenever the session moves.
     sequence: int = 0
     last_modified: datetime | None = None
