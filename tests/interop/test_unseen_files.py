@@ -588,3 +588,60 @@ def test_the_files_own_days_are_kept_when_its_day_ranges_are_wrong(tmp_path: Pat
     assert {day.isoformat(): sorted(titles) for day, titles in by_day.items()} == {
         f"2025-12-{27 + n}": [f"Day {n + 1} morning", f"Day {n + 1} night"] for n in range(4)
     }
+
+
+# --------------------------------------------------------------------------- 8: small losses
+
+
+SMALL = frab_xml(
+    [
+        {
+            "date": "2025-02-01",
+            "rooms": {
+                "Janson": [
+                    {
+                        "id": 4711,
+                        "guid": "1f0e2d3c-4b5a-4968-8776-655443322110",
+                        "date": "2025-02-01T10:00:00+01:00",
+                        "start": "10:00",
+                        "duration": "00:50",
+                        "title": "Kept whole",
+                        "slug": "unseen-4711-kept-whole",
+                        "url": "https://source.example.org/talk/4711",
+                        "feedback_url": "https://source.example.org/talk/4711/feedback",
+                        "language": "",
+                        "type": "",
+                    },
+                    {
+                        "id": 4712,
+                        "guid": "1f0e2d3c-4b5a-4968-8776-655443322110",
+                        "date": "2025-02-01T11:00:00+01:00",
+                        "start": "11:00",
+                        "duration": "00:50",
+                        "title": "Same guid",
+                    },
+                ],
+                "Empty wrapper": [],
+            },
+        }
+    ],
+    zone="Europe/Brussels",
+).replace(b"<title>Unseen</title>", b"<title>Unseen</title><venue>ULB</venue><city>Brussels</city>")
+
+
+@pytest.mark.django_db
+def test_ids_urls_venue_and_empty_values_survive_a_re_export() -> None:
+    from hallway.interop.exports import export_bytes  # noqa: PLC0415
+
+    report = import_file(SMALL, "small")
+    event = report.event
+    assert (event.venue_name, event.venue_address) == ("ULB", "Brussels")
+    assert not event.rooms.filter(name="Empty wrapper").exists()
+    assert any("session id 4712 ('Same guid'" in n for n in report.notes)
+    again = interop.parse(export_bytes(event, "frab-xml", base_url="https://hallway.example/"))
+    kept = next(s for s in again.sessions if s.title == "Kept whole")
+    assert kept.local_id == 4711 and kept.slug == "unseen-4711-kept-whole"
+    assert kept.origin_url == "https://source.example.org/talk/4711"
+    assert kept.feedback_url == "https://source.example.org/talk/4711/feedback"
+    assert (kept.language, kept.type) == ("", "")
+    assert [r.name for r in again.rooms] == ["Janson"]

@@ -362,9 +362,16 @@ def dedupe_guids(programme: Programme) -> None:
             from .model import derive_uuid  # noqa: PLC0415 - keeps the import list short
 
             new = derive_uuid("duplicate", session.guid, index)
+            known_as = (
+                f"id {session.local_id}"
+                if session.local_id is not None
+                else f"code {session.code}"
+                if session.code
+                else "without an id"
+            )
             programme.warnings.append(
-                f"session {index} ({session.title!r}) repeats guid "
-                f"{session.guid}; it was given {new}"
+                f"session {known_as} ({session.title!r}, at {session.start:%Y-%m-%d %H:%M}) "
+                f"repeats guid {session.guid}; it was given {new}"
             )
             session.guid = new
         seen.add(session.guid)

@@ -151,7 +151,8 @@ class _Reader:
             programme.days.append(day)
             rooms = j.obj(day_obj.get("rooms") or {}, f"{dpath}.rooms")
             for room_name, events in rooms.items():
-                self._room(room_name.strip())  # a declared room, even if empty that day
+                if events:  # a key with no events is a wrapper, not a declared room
+                    self._room(room_name.strip())
                 rpath = f"{dpath}.rooms[{json.dumps(room_name, ensure_ascii=False)}]"
                 for e, event in enumerate(j.arr(events, rpath)):
                     programme.sessions.append(

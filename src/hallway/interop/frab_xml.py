@@ -70,6 +70,8 @@ _CONFERENCE_TAGS = frozenset(
         "url",
         "track",
         "day_change",
+        "venue",
+        "city",
     }
 )
 
@@ -183,6 +185,8 @@ class _Reader:
             base_url=ctext("base_url") or None,
             url=ctext("url") or None,
             version=(root.findtext("version") or "").strip(),
+            venue=ctext("venue"),
+            city=ctext("city"),
         )
         for tag in ("start", "end"):
             value = ctext(tag)
@@ -239,7 +243,18 @@ class _Reader:
                     self._read_event(event_el, day, day_change, programme, f"{dpath}/event[{e}]")
                 )
         programme.sessions = sessions
-        programme.rooms = list(self.rooms.values())
+        # A <room> wrapper names a room only for the events inside it: one that no event is
+        # in (an empty wrapper, or its events name another room) is not a room of the file.
+        used = {id(s.room) for s in sessions}
+        unused = [name for name, room in self.rooms.items() if id(room) not in used]
+        if unused:
+            self.warnings.append(
+                f"{len(unused)} <room> wrapper name(s) hold no event, not read as rooms: "
+                + ", ".join(repr(n) for n in unused[:5])
+                + (", …" if len(unused) > 5 else "")
+            )
+            self.ignored["room wrapper without events"] += len(unused)
+        programme.rooms = [r for r in self.rooms.values() if id(r) in used]
         programme.tracks = list(self.tracks.values())
         programme.persons = list(self.persons.values())
         if self.tz is sh.UNSTATED:

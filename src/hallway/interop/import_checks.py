@@ -202,6 +202,8 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
             end_date=last,
             day_change=change,
             website=_accepted_url(programme.url, Event, "website", "the file's url", report),
+            venue_name=programme.venue[:200],
+            venue_address=programme.city,
         )
         event.full_clean()  # a bad slug or time zone stops the import with its message
         event.save()
@@ -213,6 +215,9 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
             )
         return event
     umbrella = event.umbrella
+    if (programme.venue or programme.city) and not (umbrella.venue_name or umbrella.venue_address):
+        umbrella.venue_name, umbrella.venue_address = programme.venue[:200], programme.city
+        umbrella.save(update_fields=["venue_name", "venue_address", "updated_at"])
     if file_change != change:
         report.notes.append(
             f"the file's days change at {file_change:%H:%M}, {umbrella.slug}'s at "

@@ -274,6 +274,10 @@ _SESSION_FIELDS = [
     "do_not_record",
     "track",
     "session_type",
+    "source_id",
+    "source_code",
+    "source_url",
+    "feedback_url",
 ]
 
 
@@ -324,12 +328,30 @@ def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, 
             "subtitle": item.subtitle,
             "abstract": item.abstract,
             "description": item.description,
-            "language": item.language or "en",
+            "language": item.language,
             "duration": round(item.duration.total_seconds() / 60)
             or (kinds.session_type(item, where).default_duration if item.start is None else 0),
             "do_not_record": bool(item.do_not_record),
             "track": kinds.track(item, where),
             "session_type": kinds.session_type(item, where),
+            "source_id": str(item.local_id) if item.local_id is not None else "",
+            "source_code": (item.code or "")[:32],
+            "source_url": _accepted_url(
+                item.origin_url or item.url,
+                Session,
+                "source_url",
+                where,
+                report,
+                base_url=run.programme.base_url,
+            ),
+            "feedback_url": _accepted_url(
+                item.feedback_url,
+                Session,
+                "feedback_url",
+                where,
+                report,
+                base_url=run.programme.base_url,
+            ),
         }
         if row is None:
             row = Session(
@@ -360,7 +382,7 @@ class _Kinds:
         self.types = {t.name: t for t in SessionType.objects.filter(event=event)}
 
     def session_type(self, item: neutral.Entry, where: str) -> SessionType:
-        name = (item.type or "Talk")[:80]
+        name = item.type[:80]  # empty stays empty: the file said no type
         if name not in self.types:
             self.types[name] = SessionType(
                 event=self.event,

@@ -176,6 +176,9 @@ class Programme:
     base_url: str | None = None
     url: str | None = None
     version: str = ""
+    #: Where it takes place, where the file says (pentabarf's <venue> and <city>).
+    venue: str = ""
+    city: str = ""
     #: When this version was published: the export's own timestamp (iCalendar's DTSTAMP), so
     #: that the same release always exports the same bytes.
     released_at: datetime | None = None
