@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from io import StringIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -16,7 +15,6 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from factories import make_umbrella
-
 from hallway import interop
 from hallway.events.models import Event
 from hallway.interop.imports import import_file
@@ -645,3 +643,20 @@ def test_ids_urls_venue_and_empty_values_survive_a_re_export() -> None:
     assert kept.feedback_url == "https://source.example.org/talk/4711/feedback"
     assert (kept.language, kept.type) == ("", "")
     assert [r.name for r in again.rooms] == ["Janson"]
+
+
+# --------------------------------------------------------------------------- nothing silently
+
+
+@pytest.mark.django_db
+def test_every_value_not_kept_is_counted_by_kind() -> None:
+    data = SMALL.replace(
+        b"<title>Kept whole</title>",
+        b"<title>Kept whole</title><answers>42</answers><logo>https://x.example/l.png</logo>"
+        b"<recording><license>CC BY 4.0</license><optout>false</optout></recording>",
+    )
+    report = import_file(data, "counted")
+    line = next(x for x in report.lines() if x.startswith("not kept"))
+    assert "event/answers ×1" in line and "session logo ×1" in line
+    assert "session recording licence ×1" in line
+    assert "room wrapper without events ×1" in line

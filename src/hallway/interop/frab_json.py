@@ -167,6 +167,7 @@ class _Reader:
         programme.rooms = list(self.rooms.values())
         programme.tracks = list(self.tracks.values())
         programme.persons = list(self.persons.values())
+        programme.ignored = dict(self.ignored)
         if self.tz is sh.UNSTATED:
             sh.settle_zone(programme, self.default_zone, format=FORMAT)
         programme.warnings += (

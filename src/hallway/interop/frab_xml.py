@@ -257,6 +257,7 @@ class _Reader:
         programme.rooms = [r for r in self.rooms.values() if id(r) in used]
         programme.tracks = list(self.tracks.values())
         programme.persons = list(self.persons.values())
+        programme.ignored = dict(self.ignored)
         if self.tz is sh.UNSTATED:
             sh.settle_zone(programme, self.default_zone, format=FORMAT)
         programme.warnings += (
@@ -497,6 +498,7 @@ def export_frab_xml(programme: Programme) -> bytes:
         _sub(conference, "track", **attrs)
 
     ids = sh.allocate_ids(programme.sessions)
+    used = {id(s.room) for s in programme.sessions}
     seen_slugs: set[str] = set()
     for day, sessions in grouped:
         day_el = _sub(
@@ -509,7 +511,11 @@ def export_frab_xml(programme: Programme) -> bytes:
         )
         # Every room on every day, in programme order, as FOSDEM does: readers then see
         # the rooms (empty ones included) in the same order we hold them.
-        rooms = {room.name: _room_element(day_el, room) for room in programme.rooms}
+        # (A room no session uses is left out: schedule.xml has no place to declare rooms,
+        # and readers, hallway's included, take an empty wrapper for no room.)
+        rooms = {
+            room.name: _room_element(day_el, room) for room in programme.rooms if id(room) in used
+        }
         for session in sessions:
             name = session.room.name if session.room else ""
             if name not in rooms:

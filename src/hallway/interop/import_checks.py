@@ -50,6 +50,12 @@ class ImportReport:
         ):
             if self.counts[("links", outcome)]:
                 out.append(f"links: {self.counts[('links', outcome)]} {why}")
+        unkept = sorted((k, n) for (kind, k), n in self.counts.items() if kind == "not kept" and n)
+        if unkept:
+            out.append(
+                "not kept (no place for them in hallway): "
+                + ", ".join(f"{k} ×{n}" for k, n in unkept)
+            )
         if self.counts[("links", "refused")]:
             out.append(
                 f"links: {self.counts[('links', 'refused')]} refused (not http, https or "

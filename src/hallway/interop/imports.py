@@ -99,6 +99,7 @@ def import_programme(
     }
     _refuse_a_copy(programme, sessions, event.umbrella)
     run = _Run(programme, event, report, sessions)
+    _count_unkept(programme, report)
     _import_rooms(run)
     _import_speakers(run)
     accepted = _import_sessions(run, progress)
@@ -128,8 +129,9 @@ def _settle_zone(
                 whose = "as given" if time_zone else f"{existing.umbrella.slug}'s zone"
                 report.notes.append(f"the file names no time zone: times read in {zone} ({whose})")
     elif time_zone and time_zone != programme.time_zone:
+        how = "named in it" if source == "file" else "by their offsets"
         report.notes.append(
-            f"the file's times are in {programme.time_zone} ({'named in it' if source == 'file' else 'by their offsets'}); "
+            f"the file's times are in {programme.time_zone} ({how}); "
             f"the time zone given, {time_zone}, was not needed"
         )
     if event_zone and programme.sessions and programme.time_zone != event_zone:
@@ -137,6 +139,27 @@ def _settle_zone(
             f"the file's times are in {programme.time_zone}, the event's in {event_zone}: "
             f"the sessions keep their instants and are shown in {event_zone}"
         )
+
+
+def _count_unkept(programme: neutral.Programme, report: ImportReport) -> None:
+    """Count, by kind, every value the file gives that hallway does not keep: what the
+    parser had no place for, and what the database has no column for."""
+    for kind, n in programme.ignored.items():
+        report.counts[("not kept", kind)] += n
+    items = [*programme.sessions, *programme.unscheduled]
+    checks = [
+        ("session recording licence", items, lambda s: s.recording_license),
+        ("session logo", items, lambda s: s.logo),
+        ("session url besides its origin_url", items, lambda s: s.origin_url and s.url),
+        ("speaker page url", programme.persons, lambda p: p.url),
+        ("speaker code", programme.persons, lambda p: p.code),
+        ("room description", programme.rooms, lambda r: r.description),
+        ("timeslot duration", [programme], lambda p: p.timeslot_duration),
+    ]
+    for kind, rows, given in checks:
+        n = sum(1 for row in rows if given(row))
+        if n:
+            report.counts[("not kept", kind)] += n
 
 
 def _import_rooms(run: _Run) -> None:

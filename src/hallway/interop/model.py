@@ -196,6 +196,9 @@ class Programme:
     #: The session fields the file gives, when it gives only some (Sessionize's Speakers view:
     #: titles): an import then leaves the others of an existing session as they are.
     session_fields: frozenset[str] | None = None
+    #: Values the file gives that the model has no place for, counted by kind
+    #: ("event/answers": 48); the import report adds what the database does not keep.
+    ignored: dict[str, int] = field(default_factory=dict)
     #: Things a parser tolerated or skipped, each with its location, for the import report.
     warnings: list[str] = field(default_factory=list)
 

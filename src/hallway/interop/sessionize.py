@@ -239,6 +239,26 @@ def parse_sessionize_document(
                 programme.unscheduled.append(session)
         sh.set_days(programme, dates)
         programme.warnings = warnings
+        ignored: dict[str, int] = {}
+        for kind, items, key in (
+            ("speaker.tagLine", root["speakers"], "tagLine"),
+            ("speaker.questionAnswers", root["speakers"], "questionAnswers"),
+            ("session.questionAnswers", root["sessions"], "questionAnswers"),
+        ):
+            n = sum(1 for x in items if isinstance(x, dict) and x.get(key))
+            if n:
+                ignored[kind] = n
+        other = [
+            c
+            for c in j.arr(root.get("categories"), "$.categories")
+            if isinstance(c, dict)
+            and not any(
+                w in str(c.get("title", "")).lower() for w in ("track", "topic", "format", "type")
+            )
+        ]
+        if other:
+            ignored["category (not a track or type)"] = len(other)
+        programme.ignored = ignored
         if view == "Speakers":
             programme.session_fields = frozenset({"title"})
         sh.settle_zone(programme, time_zone, format=FORMAT, redate=True)

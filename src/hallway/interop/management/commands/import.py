@@ -26,7 +26,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--time-zone",
             help="IANA zone of a file's local times when it names none and the event does not "
-            "exist yet (Sessionize, old pentabarf); an existing event's own zone is used otherwise.",
+            "exist yet (Sessionize, old pentabarf); an existing event's own zone is used "
+            "otherwise.",
         )
         parser.add_argument(
             "--no-release", action="store_true", help="Only fill the work in progress."
