@@ -35,6 +35,14 @@ REAL_FILES = {
     "voc-validator-pretalx-rc3.json": "frab-json",
 }
 
+#: The zone of the files whose times carry neither a zone name nor offsets (imports need one).
+REAL_ZONES = {
+    "fosdem-2007.schedule.xml": "Europe/Brussels",
+    "fosdem-2016.schedule.xml": "Europe/Brussels",
+    "fosdem-2024.schedule.xml": "Europe/Brussels",
+    "sessionize-globalazure-austria-2024.all.json": "Europe/Vienna",
+}
+
 #: Counts as stated in ../shared/interop/real/PROVENANCE.md ("rooms" = rooms having events).
 #: Left out where PROVENANCE counts differently from the model: 32C3's 35 "rooms" are the
 #: keys of its room maps (one is "" and one holds no events); 38C3's 567 "persons" are
@@ -78,10 +86,10 @@ def independent_counts(path: Path, fmt: str) -> dict[str, int]:
         root = DET.fromstring(data)
         events = list(root.iter("event"))
         # frab ids start at 1; 0 means "no id", so such persons are told apart by name.
+        # frab ids start at 1; 0 means "no id".  An id is only meaningful with its name.
         persons = {
             p.get("guid")
-            or (p.get("id") if p.get("id") not in (None, "", "0") else None)
-            or (p.text or "").strip()
+            or (p.get("id") if p.get("id") not in (None, "", "0") else None, (p.text or "").strip())
             for p in root.iter("person")
         }
         return {
@@ -109,8 +117,9 @@ def independent_counts(path: Path, fmt: str) -> dict[str, int]:
             for evs in day["rooms"].values()
             for e in evs
         ]
+        # A person id is only meaningful with its name (merged schedules reuse ids).
         persons = {
-            p.get("guid") or p.get("id") or p.get("public_name") or p.get("name")
+            p.get("guid") or (p.get("id") or None, p.get("public_name") or p.get("name"))
             for e in events
             for p in e["persons"]
         }

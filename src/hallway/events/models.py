@@ -266,7 +266,8 @@ class SessionType(PublicIdentity):
     """Talk, workshop, keynote, lightning talks, BoF, panel, social, expo hours, CTF, ..."""
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="session_types")
-    name = models.CharField(max_length=80)
+    # Empty only for the sessions an imported file gave no type: exported as it came.
+    name = models.CharField(max_length=80, blank=True)
     default_duration = models.PositiveIntegerField(help_text="Minutes.")
     is_plenary = models.BooleanField(
         default=False, help_text="Nothing else runs while a session of this type is on."
@@ -280,10 +281,10 @@ class SessionType(PublicIdentity):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return self.name or "(no type)"
 
     def slug_source(self) -> str:
-        return self.name
+        return self.name or "no-type"
 
     def slug_scope(self):
         return SessionType.objects.filter(event_id=self.event_id)

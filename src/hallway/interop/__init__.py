@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from . import _shared as sh
-from ._shared import day_change_of
+from ._shared import assume_zone, day_change_of
 from .csv_export import export_csv
 from .errors import FormatError
 from .frab_json import export_frab_json, parse_frab_json_document
@@ -55,7 +55,14 @@ FORMATS: dict[str, Format] = {
         ),
         Format("frab-json", "frab/C3VOC schedule.json", "application/json", "json", True, True),
         Format("schedule2-json", "C3VOC schedule2 JSON", "application/json", "json", True, False),
-        Format("sessionize", "Sessionize 'All' JSON", "application/json", "json", True, False),
+        Format(
+            "sessionize",
+            "Sessionize JSON (All, Sessions, GridSmart or Speakers view)",
+            "application/json",
+            "json",
+            True,
+            False,
+        ),
         Format("scale-signs", "SCaLE signage JSON", "application/json", "json", True, False),
         Format("ical", "iCalendar", "text/calendar", "ics", True, True),
         Format("csv", "CSV (one row per session)", "text/csv", "csv", False, True),
@@ -78,6 +85,7 @@ _EXPORTERS: dict[str, Callable[[Programme], bytes]] = {
 
 def sniff(data: bytes) -> str:
     """The format name of ``data`` (parses JSON to tell the JSON formats apart)."""
+    data, _ = sh.as_utf8(data)
     family = sniff_family(data)
     if family == "json":
         return sniff_json(sh.load_json(data, format="json"))
@@ -107,6 +115,14 @@ def parse(
     if format is not None and (format not in FORMATS or not FORMATS[format].can_parse):
         readable = ", ".join(n for n, f in FORMATS.items() if f.can_parse)
         raise FormatError(f"unknown import format {format!r} (known: {readable})")
+    data, encoding_note = sh.as_utf8(data)
+    programme = _parse(data, format, time_zone)
+    if encoding_note:
+        programme.warnings.insert(0, encoding_note)
+    return programme
+
+
+def _parse(data: bytes, format: str | None, time_zone: str | None) -> Programme:
     family = sniff_family(data)
     if format is not None and family_of(format) != family:
         raise FormatError(
@@ -267,6 +283,7 @@ __all__ = [
     "Room",
     "Entry",
     "Track",
+    "assume_zone",
     "derive_uuid",
     "export",
     "filter_programme",

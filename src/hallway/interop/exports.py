@@ -81,6 +81,10 @@ _EXPORTED_FIELDS = (
     "session__track__slug",
     "session__track__colour",
     "session__session_type__name",
+    "session__source_id",
+    "session__source_code",
+    "session__source_url",
+    "session__feedback_url",
 )
 
 
@@ -177,7 +181,14 @@ def programme_for(
                 start=slot.start,
                 duration=slot.end - slot.start,
                 room=room,
-                local_id=session.pk * 10 + slot.part - 1 if multi else session.pk * 10,
+                local_id=(
+                    int(session.source_id)
+                    if slot.part == 1 and session.source_id.isdigit()
+                    else session.pk * 10 + slot.part - 1
+                ),
+                code=session.source_code or None,
+                origin_url=session.source_url or None,
+                feedback_url=session.feedback_url or None,
                 slug=session.slug if slot.part == 1 else f"{session.slug}-part-{slot.part}",
                 subtitle=session.subtitle,
                 type=session.session_type.name,

@@ -82,11 +82,11 @@ class _Reader:
         schedule = j.obj(root.get("schedule"), "$.schedule")
         conf = j.obj(schedule.get("conference"), "$.schedule.conference")
         cpath = "$.schedule.conference"
-        tz_name = j.text(conf, "time_zone_name", cpath) or self.default_zone
-        if not tz_name:
-            tz_name = "UTC"
-            self.warnings.append(f"{cpath}: no time_zone_name; times without offset read as UTC")
-        self.tz = sh.zone(tz_name, format=FORMAT, location=f"{cpath}.time_zone_name")
+        tz_name = j.text(conf, "time_zone_name", cpath)
+        if tz_name:
+            self.tz = sh.zone(tz_name, format=FORMAT, location=f"{cpath}.time_zone_name")
+        else:  # decided from the file's offsets once all is read (sh.settle_zone)
+            tz_name, self.tz = "UTC", sh.UNSTATED
         programme = Programme(
             title=j.text(conf, "title", cpath),
             acronym=j.text(conf, "acronym", cpath),
@@ -151,7 +151,8 @@ class _Reader:
             programme.days.append(day)
             rooms = j.obj(day_obj.get("rooms") or {}, f"{dpath}.rooms")
             for room_name, events in rooms.items():
-                self._room(room_name.strip())  # a declared room, even if empty that day
+                if events:  # a key with no events is a wrapper, not a declared room
+                    self._room(room_name.strip())
                 rpath = f"{dpath}.rooms[{json.dumps(room_name, ensure_ascii=False)}]"
                 for e, event in enumerate(j.arr(events, rpath)):
                     programme.sessions.append(
@@ -166,7 +167,14 @@ class _Reader:
         programme.rooms = list(self.rooms.values())
         programme.tracks = list(self.tracks.values())
         programme.persons = list(self.persons.values())
-        programme.warnings = self.warnings + sh.ignored_warning(self.ignored)
+        programme.ignored = dict(self.ignored)
+        if self.tz is sh.UNSTATED:
+            sh.settle_zone(programme, self.default_zone, format=FORMAT)
+        programme.warnings += (
+            self.warnings
+            + sh.person_id_conflicts(programme.persons)
+            + sh.ignored_warning(self.ignored)
+        )
         sh.dedupe_guids(programme)
         return programme
 
@@ -238,6 +246,7 @@ class _Reader:
             feedback_url=j.text(ev, "feedback_url", path) or None,
             origin_url=j.text(ev, "origin_url", path) or None,
             logo=j.text(ev, "logo", path) or None,
+            day=day.date,
         )
         if session.url and session.url == f"urn:uuid:{guid}":
             session.url = None  # our own placeholder for "no page"

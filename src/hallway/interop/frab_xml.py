@@ -70,6 +70,8 @@ _CONFERENCE_TAGS = frozenset(
         "url",
         "track",
         "day_change",
+        "venue",
+        "city",
     }
 )
 
@@ -171,11 +173,11 @@ class _Reader:
             return (conference.findtext(tag) or "").strip()
 
         self.note_ignored(conference, _CONFERENCE_TAGS, "conference")
-        tz_name = ctext("time_zone_name") or self.default_zone
-        if not tz_name:
-            tz_name = "UTC"
-            self.warnings.append(f"{cpath}: no <time_zone_name>; times read as UTC")
-        self.tz = sh.zone(tz_name, format=FORMAT, location=self.where(conference, cpath))
+        tz_name = ctext("time_zone_name")
+        if tz_name:
+            self.tz = sh.zone(tz_name, format=FORMAT, location=self.where(conference, cpath))
+        else:  # decided from the file's offsets once all is read (sh.settle_zone)
+            tz_name, self.tz = "UTC", sh.UNSTATED
         programme = Programme(
             title=ctext("title"),
             acronym=ctext("acronym"),
@@ -183,6 +185,8 @@ class _Reader:
             base_url=ctext("base_url") or None,
             url=ctext("url") or None,
             version=(root.findtext("version") or "").strip(),
+            venue=ctext("venue"),
+            city=ctext("city"),
         )
         for tag in ("start", "end"):
             value = ctext(tag)
@@ -239,10 +243,28 @@ class _Reader:
                     self._read_event(event_el, day, day_change, programme, f"{dpath}/event[{e}]")
                 )
         programme.sessions = sessions
-        programme.rooms = list(self.rooms.values())
+        # A <room> wrapper names a room only for the events inside it: one that no event is
+        # in (an empty wrapper, or its events name another room) is not a room of the file.
+        used = {id(s.room) for s in sessions}
+        unused = [name for name, room in self.rooms.items() if id(room) not in used]
+        if unused:
+            self.warnings.append(
+                f"{len(unused)} <room> wrapper name(s) hold no event, not read as rooms: "
+                + ", ".join(repr(n) for n in unused[:5])
+                + (", …" if len(unused) > 5 else "")
+            )
+            self.ignored["room wrapper without events"] += len(unused)
+        programme.rooms = [r for r in self.rooms.values() if id(r) in used]
         programme.tracks = list(self.tracks.values())
         programme.persons = list(self.persons.values())
-        programme.warnings = self.warnings + sh.ignored_warning(self.ignored)
+        programme.ignored = dict(self.ignored)
+        if self.tz is sh.UNSTATED:
+            sh.settle_zone(programme, self.default_zone, format=FORMAT)
+        programme.warnings += (
+            self.warnings
+            + sh.person_id_conflicts(programme.persons)
+            + sh.ignored_warning(self.ignored)
+        )
         sh.dedupe_guids(programme)
         return programme
 
@@ -356,6 +378,7 @@ class _Reader:
             feedback_url=text("feedback_url") or None,
             origin_url=text("origin_url") or None,
             logo=text("logo") or None,
+            day=day.date,
         )
         for p, person_el in enumerate(el.findall("persons/person"), start=1):
             session.persons.append(self._person(person_el, f"{path}/persons/person[{p}]"))
@@ -400,11 +423,11 @@ class _Reader:
 
     @staticmethod
     def _link(el: Element) -> Link:
-        return Link(
-            url=(el.get("href") or "").strip(),
-            title=(el.text or "").strip(),
-            type=el.get("type") or None,
-        )
+        href, text = (el.get("href") or "").strip(), (el.text or "").strip()
+        if not href and " " not in text and ("://" in text or "." in text.split("/")[0]):
+            # Some generators write <link>https://…</link>: the text is the URL, no title.
+            return Link(url=text, type=el.get("type") or None)
+        return Link(url=href, title=text, type=el.get("type") or None)
 
 
 def _positive_id(text: str) -> int | None:
@@ -475,6 +498,7 @@ def export_frab_xml(programme: Programme) -> bytes:
         _sub(conference, "track", **attrs)
 
     ids = sh.allocate_ids(programme.sessions)
+    used = {id(s.room) for s in programme.sessions}
     seen_slugs: set[str] = set()
     for day, sessions in grouped:
         day_el = _sub(
@@ -487,7 +511,11 @@ def export_frab_xml(programme: Programme) -> bytes:
         )
         # Every room on every day, in programme order, as FOSDEM does: readers then see
         # the rooms (empty ones included) in the same order we hold them.
-        rooms = {room.name: _room_element(day_el, room) for room in programme.rooms}
+        # (A room no session uses is left out: schedule.xml has no place to declare rooms,
+        # and readers, hallway's included, take an empty wrapper for no room.)
+        rooms = {
+            room.name: _room_element(day_el, room) for room in programme.rooms if id(room) in used
+        }
         for session in sessions:
             name = session.room.name if session.room else ""
             if name not in rooms:

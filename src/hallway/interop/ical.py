@@ -98,20 +98,22 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
             f"{len(recurring)} repeating event(s) expanded into "
             f"{sum(str(e.get('UID') or '') in recurring for e in events)} sessions"
         )
-    tz_name = str(calendar.get("X-WR-TIMEZONE") or "") or time_zone
+    tz_name = str(calendar.get("X-WR-TIMEZONE") or "")
     if not tz_name:
         for event in events:
             params = getattr(event.get("DTSTART"), "params", {})
             if params.get("TZID"):
                 tz_name = str(params["TZID"])
                 break
-    tz_name = tz_name or "UTC"
     try:
-        tz = sh.zone(tz_name, format=FORMAT)
+        tz = sh.zone(tz_name, format=FORMAT) if tz_name else sh.UNSTATED
     except FormatError:
         # icalendar already resolved the events' own TZIDs; only the default zone is lost.
-        warnings.append(f"time zone {tz_name!r} is not an IANA name; programme set to UTC")
-        tz_name, tz = "UTC", sh.zone("UTC", format=FORMAT)
+        warnings.append(
+            f"time zone {tz_name!r} is not an IANA name; the zone is read from the times"
+        )
+        tz = sh.UNSTATED
+    tz_name = tz_name if tz is not sh.UNSTATED else "UTC"
     programme = Programme(title=str(calendar.get("X-WR-CALNAME") or ""), time_zone=tz_name)
     rooms: dict[str, Room] = {}
     tracks: dict[str, Track] = {}
@@ -177,6 +179,8 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
     programme.persons = list(persons.values())
     sh.set_days(programme, dates)
     programme.warnings = warnings
+    if tz is sh.UNSTATED:
+        sh.settle_zone(programme, time_zone, format=FORMAT, redate=True)
     sh.dedupe_guids(programme)
     return programme
 

@@ -41,7 +41,21 @@ class ImportReport:
                 for o in ("created", "updated", "unchanged", "skipped")
                 if self.counts[(kind, o)]
             ]
+            if kind == "sessions" and self.counts[(kind, "unscheduled")]:
+                parts.append(f"{self.counts[(kind, 'unscheduled')]} without a time (unscheduled)")
             out.append(f"{kind}: {', '.join(parts) or 'none'}")
+        for outcome, why in (
+            ("given https", "written without a scheme, kept with https://"),
+            ("without a URL", "not kept"),
+        ):
+            if self.counts[("links", outcome)]:
+                out.append(f"links: {self.counts[('links', outcome)]} {why}")
+        unkept = sorted((k, n) for (kind, k), n in self.counts.items() if kind == "not kept" and n)
+        if unkept:
+            out.append(
+                "not kept (no place for them in hallway): "
+                + ", ".join(f"{k} ×{n}" for k, n in unkept)
+            )
         if self.counts[("links", "refused")]:
             out.append(
                 f"links: {self.counts[('links', 'refused')]} refused (not http, https or "
@@ -65,6 +79,11 @@ class ImportRefused(ValidationError):
     number out of range): the message names the item in the file and the field."""
 
 
+class TimeZoneNeeded(ValidationError):
+    """A file of local times that names no zone, into an event that does not exist yet: the
+    caller must say which zone (the command's ``--time-zone``, the import page's field)."""
+
+
 def _checked(row, where: str, *, exclude: tuple[str, ...] = ()):
     """``row`` after the same field validation the organiser forms apply, or ImportRefused
     naming the item and field (the caller's transaction then takes back everything)."""
@@ -79,12 +98,34 @@ def _checked(row, where: str, *, exclude: tuple[str, ...] = ()):
     return row
 
 
-def _absolute(url: str, base_url: str | None) -> str:
+#: A web address written without its scheme ("example.org/talk", "www.example.org"): a
+#: host name of two or more labels, the last alphabetic, then an optional port and path.
+_SCHEMELESS = re.compile(
+    r"(//)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}(?::\d{1,5})?(?:[/?#]\S*)?", re.I
+)
+
+
+def _absolute(url: str, base_url: str | None, report: ImportReport | None = None) -> str:
     """A path ("/system/attachments/…", as frab writes attachments) made absolute against the
-    file's http(s) base URL; anything else as it is."""
-    if url.startswith("/") and is_safe_url(base_url) and is_safe_url(url, relative=True):
-        return urljoin(base_url, url)
-    return url
+    file's http(s) base URL; a web address without a scheme ("example.org/x") given https://
+    (counted, and noted, since that is a guess); anything else as it is."""
+    if url.startswith("//") and _SCHEMELESS.fullmatch(url):
+        fixed = "https:" + url
+    elif "://" not in url and ":" not in url.split("/")[0] and _SCHEMELESS.fullmatch(url):
+        fixed = "https://" + url
+    else:
+        if url.startswith("/") and is_safe_url(base_url) and is_safe_url(url, relative=True):
+            return urljoin(base_url, url)
+        return url
+    if report is not None:
+        report.counts[("links", "given https")] += 1
+        report.notes.append(f"link {url[:80]!r} has no scheme: kept as {fixed[:88]!r}")
+    return fixed
+
+
+def _no_url(where: str, report: ImportReport) -> None:
+    report.counts[("links", "without a URL")] += 1
+    report.notes.append(f"{where}: a link without a URL was not kept")
 
 
 def _accepted_url(
@@ -101,7 +142,7 @@ def _accepted_url(
     and never silently dropped.  A path is made absolute first (:func:`_absolute`)."""
     if not value:
         return ""
-    value = _absolute(value, base_url)
+    value = _absolute(value, base_url, report)
     try:
         model._meta.get_field(field).clean(value, None)
     except ValidationError as exc:
@@ -117,7 +158,10 @@ def _accepted_links(
     """A speaker's links that are http(s) or mailto:, each refused one noted."""
     kept = []
     for link in links:
-        url = _absolute(link.url, base_url)
+        if not link.url:
+            _no_url(where, report)
+            continue
+        url = _absolute(link.url, base_url, report)
         try:
             validate_link_url(url)
             if not url:
@@ -140,6 +184,15 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
     change = file_change if event is None else event.umbrella.day_change
     tz = neutral_zone(programme)
     starts = [conference_day(s.start, tz, change) for s in programme.sessions]
+    moved = [s for s, day in zip(programme.sessions, starts, strict=True) if s.day and s.day != day]
+    if moved:
+        # the file's grouping into days cannot be kept by any one time of day (or the event's
+        # own day change differs): say which sessions land on another day than the file's
+        report.notes.append(
+            f"{len(moved)} session(s) fall on another day than the file lists them under, with "
+            f"days changing at {change:%H:%M}; first: {moved[0].title[:60]!r} "
+            f"(listed under {moved[0].day})"
+        )
     first = min(starts, default=programme.start or dt.date.today())
     last = max(starts, default=programme.end or first)
     if programme.start:
@@ -155,6 +208,8 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
             end_date=last,
             day_change=change,
             website=_accepted_url(programme.url, Event, "website", "the file's url", report),
+            venue_name=programme.venue[:200],
+            venue_address=programme.city,
         )
         event.full_clean()  # a bad slug or time zone stops the import with its message
         event.save()
@@ -166,6 +221,9 @@ def _target_event(programme: neutral.Programme, slug: str, report: ImportReport)
             )
         return event
     umbrella = event.umbrella
+    if (programme.venue or programme.city) and not (umbrella.venue_name or umbrella.venue_address):
+        umbrella.venue_name, umbrella.venue_address = programme.venue[:200], programme.city
+        umbrella.save(update_fields=["venue_name", "venue_address", "updated_at"])
     if file_change != change:
         report.notes.append(
             f"the file's days change at {file_change:%H:%M}, {umbrella.slug}'s at "
@@ -194,7 +252,7 @@ def _refuse_a_copy(programme: neutral.Programme, existing: dict, umbrella: Event
     (the caller's transaction takes back the event it may just have created).  A file sharing
     only some sessions with another event, like the CCC hub's, still imports.
     """
-    guids = {s.guid for s in programme.sessions}
+    guids = {s.guid for s in [*programme.sessions, *programme.unscheduled]}
     foreign = [row for row in existing.values() if row.umbrella_id != umbrella.pk]
     if not guids or len(foreign) < len(guids):
         return

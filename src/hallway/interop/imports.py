@@ -27,11 +27,13 @@ from hallway.interop import model as neutral
 from hallway.interop.import_checks import (
     _SLUG,
     ImportReport,
+    TimeZoneNeeded,
     _accepted_links,
     _accepted_url,
     _bulk_update,
     _checked,
     _fits,
+    _no_url,
     _refuse_a_copy,
     _resource_kind,
     _target_event,
@@ -75,30 +77,89 @@ def import_programme(
     *,
     release: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    time_zone: str | None = None,
 ) -> ImportReport:
     """Write ``programme`` into the event ``event_slug`` (created if missing), all or nothing.
 
     Sessions, speakers and rooms are matched by guid, so re-importing an updated file updates
     them in place.  The imported placement replaces the work in progress for these sessions
-    and, with ``release``, is published as a new release.
+    and, with ``release``, is published as a new release.  A file that gives local times and
+    no zone is read in ``time_zone``, else in the existing event's zone, else refused
+    (:class:`TimeZoneNeeded`): never silently in UTC.
     """
     report = ImportReport()
+    _settle_zone(programme, event_slug, time_zone, report)
     event = _target_event(programme, event_slug, report)
     report.event = event
     sessions = {
         s.uuid: s
         for s in Session.objects.filter(
-            uuid__in=[x.guid for x in programme.sessions]
+            uuid__in=[x.guid for x in [*programme.sessions, *programme.unscheduled]]
         ).select_related("umbrella")
     }
     _refuse_a_copy(programme, sessions, event.umbrella)
     run = _Run(programme, event, report, sessions)
+    _count_unkept(programme, report)
     _import_rooms(run)
     _import_speakers(run)
     accepted = _import_sessions(run, progress)
     _link_and_place(run, accepted)
     _publish(run, release)
     return report
+
+
+def _settle_zone(
+    programme: neutral.Programme, slug: str, time_zone: str | None, report: ImportReport
+) -> None:
+    """Where the file's local times are: see :func:`import_programme`."""
+    existing = Event.objects.filter(slug=slug).select_related("parent").first()
+    event_zone = existing.umbrella.time_zone if existing else None
+    source = programme.time_zone_source
+    if source in ("assumed", "unneeded"):
+        zone = time_zone or event_zone
+        if zone is None and source == "assumed":
+            raise TimeZoneNeeded(
+                "the file gives its times without a time zone or offset, and there is no "
+                f"event {slug!r} yet whose zone could be used: name the time zone its times "
+                "are in"
+            )
+        if zone is not None:
+            interop.assume_zone(programme, zone)
+            if source == "assumed":
+                whose = "as given" if time_zone else f"{existing.umbrella.slug}'s zone"
+                report.notes.append(f"the file names no time zone: times read in {zone} ({whose})")
+    elif time_zone and time_zone != programme.time_zone:
+        how = "named in it" if source == "file" else "by their offsets"
+        report.notes.append(
+            f"the file's times are in {programme.time_zone} ({how}); "
+            f"the time zone given, {time_zone}, was not needed"
+        )
+    if event_zone and programme.sessions and programme.time_zone != event_zone:
+        report.notes.append(
+            f"the file's times are in {programme.time_zone}, the event's in {event_zone}: "
+            f"the sessions keep their instants and are shown in {event_zone}"
+        )
+
+
+def _count_unkept(programme: neutral.Programme, report: ImportReport) -> None:
+    """Count, by kind, every value the file gives that hallway does not keep: what the
+    parser had no place for, and what the database has no column for."""
+    for kind, n in programme.ignored.items():
+        report.counts[("not kept", kind)] += n
+    items = [*programme.sessions, *programme.unscheduled]
+    checks = [
+        ("session recording licence", items, lambda s: s.recording_license),
+        ("session logo", items, lambda s: s.logo),
+        ("session url besides its origin_url", items, lambda s: s.origin_url and s.url),
+        ("speaker page url", programme.persons, lambda p: p.url),
+        ("speaker code", programme.persons, lambda p: p.code),
+        ("room description", programme.rooms, lambda r: r.description),
+        ("timeslot duration", [programme], lambda p: p.timeslot_duration),
+    ]
+    for kind, rows, given in checks:
+        n = sum(1 for row in rows if given(row))
+        if n:
+            report.counts[("not kept", kind)] += n
 
 
 def _import_rooms(run: _Run) -> None:
@@ -155,10 +216,34 @@ def _import_rooms(run: _Run) -> None:
 def _import_speakers(run: _Run) -> None:
     """Speakers: by guid (or one derived from the file's person id or name)."""
     umbrella, report, base_url = run.umbrella, run.report, run.programme.base_url
-    wanted = {run.person_uuid(p): p for s in run.programme.sessions for p in s.persons}
-    existing = {
-        s.uuid: s for s in Speaker.objects.filter(uuid__in=list(wanted)).select_related("event")
+    wanted = {
+        run.person_uuid(p): p
+        for s in [*run.programme.sessions, *run.programme.unscheduled]
+        for p in s.persons
     }
+    # People imported before names were part of an id-only person's key were stored under
+    # the id alone: found again there when the name still matches.
+    legacy = {
+        neutral.derive_uuid("person", umbrella.slug, p.legacy_key): key
+        for key, p in wanted.items()
+        if p.legacy_key
+    }
+    # A speaker row belongs to one umbrella, but a person is not an event's: a site that
+    # reuses its people's ids from one year to the next, or a speaker at two co-hosted
+    # conferences, gives a guid another umbrella holds.  This umbrella then keeps its own row
+    # for them (bio and links as this file gives them, the same user account) under a guid
+    # derived from theirs, found again on the next import.
+    own_copy = {key: neutral.derive_uuid("speaker-of", umbrella.slug, key) for key in wanted}
+    existing = {
+        s.uuid: s
+        for s in Speaker.objects.filter(
+            uuid__in=[*wanted, *legacy, *own_copy.values()]
+        ).select_related("event")
+    }
+    for old_uuid, key in legacy.items():
+        row = existing.get(old_uuid)
+        if key not in existing and row is not None and row.name == wanted[key].name:
+            existing[key] = row
     speaker_slugs = set(Speaker.objects.filter(event=umbrella).values_list("slug", flat=True))
     new_speakers, changed_speakers = [], []
     for key, person in wanted.items():
@@ -171,17 +256,24 @@ def _import_speakers(run: _Run) -> None:
             ),
             "links": _accepted_links(person.links, where, report, base_url),
         }
-        row = existing.get(key)
+        row, uuid_, user = existing.get(key), key, None
         if row is not None and row.event_id != umbrella.pk:
-            report.notes.append(f"speaker {person.name!r}: guid {key} belongs to {row.event}")
-            report.counts[("speakers", "skipped")] += 1
-            continue
+            report.notes.append(
+                f"speaker {person.name!r}: guid {key} is a speaker of {row.event} too; "
+                f"{umbrella.slug} has its own speaker page for them"
+            )
+            uuid_, user = own_copy[key], row.user_id
+            row = existing.get(uuid_)
         if not _fits(person.name, "name", Speaker, f"speaker {key}", report):
             report.counts[("speakers", "skipped")] += 1
             continue
         if row is None:
             row = Speaker(
-                event=umbrella, uuid=key, slug=allocate_slug(person.name, speaker_slugs), **values
+                event=umbrella,
+                uuid=uuid_,
+                user_id=user,
+                slug=allocate_slug(person.name, speaker_slugs),
+                **values,
             )
             new_speakers.append(_checked(row, where))
             report.counts[("speakers", "created")] += 1
@@ -205,6 +297,10 @@ _SESSION_FIELDS = [
     "do_not_record",
     "track",
     "session_type",
+    "source_id",
+    "source_code",
+    "source_url",
+    "feedback_url",
 ]
 
 
@@ -213,10 +309,11 @@ def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, 
     report, event, umbrella = run.report, run.event, run.umbrella
     kinds = _Kinds(event)
     session_slugs = set(Session.objects.filter(umbrella=umbrella).values_list("slug", flat=True))
-    total = len(run.programme.sessions)
+    items = [*run.programme.sessions, *run.programme.unscheduled]
+    total = len(items)
     seen: set[uuid.UUID] = set()
     accepted: list[tuple[neutral.Entry, Session, str]] = []
-    for n, item in enumerate(run.programme.sessions, start=1):
+    for n, item in enumerate(items, start=1):
         if progress:
             progress(n, total)
         where = f"session {item.guid} ({item.title[:40]!r})"
@@ -235,6 +332,15 @@ def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, 
         ):
             report.counts[("sessions", "skipped")] += 1
             continue
+        missing = [p.name for p in item.persons if run.person_uuid(p) not in run.speaker_for]
+        if missing:
+            # published without a speaker the file gives it would be a wrong fact
+            report.notes.append(
+                f"{where}: skipped, its speaker(s) {', '.join(map(repr, missing))} could not "
+                "be imported (see above)"
+            )
+            report.counts[("sessions", "skipped")] += 1
+            continue
         row = run.sessions.get(item.guid)
         if row is not None and row.umbrella_id != umbrella.pk:
             report.notes.append(f"{where}: this guid belongs to {row.umbrella}; skipped")
@@ -245,11 +351,30 @@ def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, 
             "subtitle": item.subtitle,
             "abstract": item.abstract,
             "description": item.description,
-            "language": item.language or "en",
-            "duration": round(item.duration.total_seconds() / 60),
+            "language": item.language,
+            "duration": round(item.duration.total_seconds() / 60)
+            or (kinds.session_type(item, where).default_duration if item.start is None else 0),
             "do_not_record": bool(item.do_not_record),
             "track": kinds.track(item, where),
             "session_type": kinds.session_type(item, where),
+            "source_id": str(item.local_id) if item.local_id is not None else "",
+            "source_code": (item.code or "")[:32],
+            "source_url": _accepted_url(
+                item.origin_url or item.url,
+                Session,
+                "source_url",
+                where,
+                report,
+                base_url=run.programme.base_url,
+            ),
+            "feedback_url": _accepted_url(
+                item.feedback_url,
+                Session,
+                "feedback_url",
+                where,
+                report,
+                base_url=run.programme.base_url,
+            ),
         }
         if row is None:
             row = Session(
@@ -262,6 +387,8 @@ def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, 
             )
             accepted.append((item, _checked(row, where), "created"))
         else:
+            if run.programme.session_fields is not None:
+                values = {k: v for k, v in values.items() if k in run.programme.session_fields}
             outcome = "updated" if _update(row, values) else "unchanged"
             accepted.append((item, _checked(row, where) if outcome == "updated" else row, outcome))
     Session.objects.bulk_create([r for _, r, o in accepted if o == "created"], batch_size=500)
@@ -278,7 +405,7 @@ class _Kinds:
         self.types = {t.name: t for t in SessionType.objects.filter(event=event)}
 
     def session_type(self, item: neutral.Entry, where: str) -> SessionType:
-        name = (item.type or "Talk")[:80]
+        name = item.type[:80]  # empty stays empty: the file said no type
         if name not in self.types:
             self.types[name] = SessionType(
                 event=self.event,
@@ -345,19 +472,28 @@ def _link_and_place(run: _Run, accepted: list[tuple[neutral.Entry, Session, str]
             ]
             outcome = "updated" if outcome == "unchanged" else outcome
         where = f"session {item.guid} ({item.title[:40]!r})"
-        wanted_resources = [
-            (_resource_kind(x, attachment), x.title, url, x.type or "")
-            for x, attachment in [(x, False) for x in item.links]
-            + [(x, True) for x in item.attachments]
-            if (url := _accepted_url(x.url, Resource, "url", where, report, base_url=base_url))
-        ]
-        if resources_now.get(row.pk, []) != wanted_resources:
+        wanted_resources = []
+        for x, attachment in [(x, False) for x in item.links] + [
+            (x, True) for x in item.attachments
+        ]:
+            if not x.url:
+                _no_url(where, report)
+            elif url := _accepted_url(x.url, Resource, "url", where, report, base_url=base_url):
+                wanted_resources.append((_resource_kind(x, attachment), x.title, url, x.type or ""))
+        partial = run.programme.session_fields is not None and outcome != "created"
+        if not partial and resources_now.get(row.pk, []) != wanted_resources:
             reresource.append(row.pk)
             new_resources += [
                 Resource(session=row, kind=k, title=t, url=u, link_type=lt, position=i)
                 for i, (k, t, u, lt) in enumerate(wanted_resources)
             ]
             outcome = "updated" if outcome == "unchanged" else outcome
+        if item.start is None:
+            # Not placed in the file: it waits among the unscheduled sessions, and a place
+            # an organiser gave it already is left as it is.
+            report.counts[("sessions", outcome)] += 1
+            report.counts[("sessions", "unscheduled")] += 1
+            continue
         # The file's placement becomes the work in progress.
         room = run.room_for.get(id(item.room)) if item.room is not None else None
         start, end = item.start, item.start + dt.timedelta(minutes=row.duration)
@@ -385,6 +521,14 @@ def _publish(run: _Run, release: bool) -> None:
     the change to what the public sees."""
     report, umbrella, programme = run.report, run.umbrella, run.programme
     report.notes.extend(programme.warnings)
+    if not programme.sessions:
+        report.notes.append(
+            f"nothing to schedule: none of the file's {len(programme.unscheduled)} sessions has "
+            "a time, so they wait among the unscheduled sessions and no release was made"
+            if programme.unscheduled
+            else "nothing to schedule: the file holds no sessions, so no release was made"
+        )
+        release = False
     conflicts = schedule_conflicts(wip_schedule(umbrella))
     if conflicts:
         report.notes.append(
@@ -412,7 +556,12 @@ def import_file(
     format: str | None = None,
     release: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    time_zone: str | None = None,
 ) -> ImportReport:
     """Parse and import a schedule file; raises ``interop.FormatError`` before writing anything."""
-    programme = interop.parse(data, format=format, max_bytes=settings.HALLWAY_MAX_IMPORT_BYTES)
-    return import_programme(programme, event_slug, release=release, progress=progress)
+    programme = interop.parse(
+        data, format=format, max_bytes=settings.HALLWAY_MAX_IMPORT_BYTES, time_zone=time_zone
+    )
+    return import_programme(
+        programme, event_slug, release=release, progress=progress, time_zone=time_zone
+    )

@@ -79,7 +79,12 @@ class Track:
 
 @dataclass
 class Person:
-    """A speaker.  ``key`` identifies the person within one programme (guid, id or name)."""
+    """A speaker.  ``key`` identifies the person within one programme.
+
+    A guid is global.  A numeric id is only meaningful within the source that issued it, and
+    a schedule merged from several sources (the CCC's congress schedule, one part per stage)
+    reuses ids for different people; so without a guid a person is their id *and* name: the
+    same id with another name is another person (parsers note it as an inconsistency)."""
 
     name: str
     guid: uuid.UUID | None = None
@@ -95,8 +100,14 @@ class Person:
         if self.guid is not None:
             return f"guid:{self.guid}"
         if self.local_id is not None:
-            return f"id:{self.local_id}"
+            return f"id:{self.local_id}|name:{self.name}"
         return f"name:{self.name}"
+
+    @property
+    def legacy_key(self) -> str | None:
+        """The key hallway used before names were part of it (the id alone), so that people
+        imported then are found again rather than duplicated."""
+        return f"id:{self.local_id}" if self.guid is None and self.local_id is not None else None
 
 
 @dataclass
@@ -116,7 +127,7 @@ class Entry:
 
     guid: uuid.UUID
     title: str
-    start: datetime  # timezone-aware
+    start: datetime  # timezone-aware; None only in Programme.unscheduled
     duration: timedelta
     room: Room | None = None
     local_id: int | None = None  # frab's <event id>
@@ -138,6 +149,9 @@ class Entry:
     origin_url: str | None = None
     logo: str | None = None
     sub_event: str | None = None
+    #: The conference day the file lists the session under (frab's ``<day date>``), which
+    #: wins over any day range the file states: those are sometimes wrong.
+    day: date | None = None
     #: iCalendar change tracking: the caller raises ``sequence`` whenever the session moves.
     sequence: int = 0
     last_modified: datetime | None = None
@@ -151,12 +165,20 @@ class Entry:
 class Programme:
     title: str
     time_zone: str = "UTC"
+    #: Where ``time_zone`` comes from: "file" (named in it), "offsets" (read from the offsets
+    #: its times carry), "caller" (the target event's or one given, for a file that says
+    #: nothing), "assumed" (nothing known: UTC only as a placeholder, the importer refuses
+    #: it) or "unneeded" (the file gives no times at all).
+    time_zone_source: str = "file"
     acronym: str = ""
     start: date | None = None
     end: date | None = None
     base_url: str | None = None
     url: str | None = None
     version: str = ""
+    #: Where it takes place, where the file says (pentabarf's <venue> and <city>).
+    venue: str = ""
+    city: str = ""
     #: When this version was published: the export's own timestamp (iCalendar's DTSTAMP), so
     #: that the same release always exports the same bytes.
     released_at: datetime | None = None
@@ -168,6 +190,15 @@ class Programme:
     tracks: list[Track] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)
     sessions: list[Entry] = field(default_factory=list)
+    #: Sessions the file lists without a time (a Sessionize export during the call for
+    #: papers): ``start`` is None, ``room`` usually too.  Exporters never see them.
+    unscheduled: list[Entry] = field(default_factory=list)
+    #: The session fields the file gives, when it gives only some (Sessionize's Speakers view:
+    #: titles): an import then leaves the others of an existing session as they are.
+    session_fields: frozenset[str] | None = None
+    #: Values the file gives that the model has no place for, counted by kind
+    #: ("event/answers": 48); the import report adds what the database does not keep.
+    ignored: dict[str, int] = field(default_factory=dict)
     #: Things a parser tolerated or skipped, each with its location, for the import report.
     warnings: list[str] = field(default_factory=list)
 

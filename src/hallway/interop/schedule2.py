@@ -58,8 +58,11 @@ def parse_schedule2_document(document: object, *, time_zone: str | None = None) 
         schedule = j.obj(root.get("schedule"), "$.schedule")
         conf = j.obj(schedule.get("conference"), "$.schedule.conference")
         cpath = "$.schedule.conference"
-        tz_name = j.text(conf, "time_zone_name", cpath) or time_zone or "UTC"
-        tz = sh.zone(tz_name, format=FORMAT, location=f"{cpath}.time_zone_name")
+        tz_name = j.text(conf, "time_zone_name", cpath)
+        if tz_name:
+            tz = sh.zone(tz_name, format=FORMAT, location=f"{cpath}.time_zone_name")
+        else:  # decided from the file's offsets once all is read (sh.settle_zone)
+            tz_name, tz = "UTC", sh.UNSTATED
         programme = Programme(
             title=j.text(conf, "title", cpath),
             acronym=j.text(conf, "acronym", cpath),
@@ -204,6 +207,8 @@ def parse_schedule2_document(document: object, *, time_zone: str | None = None) 
             programme.sessions.append(session)
         programme.persons = list(persons.values())
         programme.warnings = warnings
+        if tz is sh.UNSTATED:
+            sh.settle_zone(programme, time_zone, format=FORMAT)
         sh.dedupe_guids(programme)
         return programme
 

@@ -30,24 +30,60 @@ def sniff_family(data: bytes) -> str:
 
 
 def sniff_json(document: object) -> str:
-    """Which JSON schedule format an already parsed document is."""
+    """Which JSON schedule format an already parsed document is; for one hallway does not
+    read, a FormatError saying what was recognised of it and why that is not enough."""
+    from .scale_signs import looks_like_signs  # noqa: PLC0415
+    from .sessionize import view_of  # noqa: PLC0415
+
     if isinstance(document, dict):
         schedule = document.get("schedule")
         if isinstance(schedule, dict):
             if isinstance(schedule.get("events"), list):
                 return "schedule2-json"
-            return "frab-json"
-        if all(isinstance(document.get(k), list) for k in ("sessions", "speakers", "rooms")):
-            return "sessionize"
-    if isinstance(document, list):
-        from .scale_signs import looks_like_signs  # noqa: PLC0415
+            if isinstance(schedule.get("conference"), dict):
+                return "frab-json"
+            raise _unknown(
+                "a JSON object with a 'schedule' object, but that has no 'conference' object "
+                f"(frab/pretalx schedule.json) nor 'events' array (schedule2); its keys: "
+                f"{_keys(schedule)}",
+                "$.schedule",
+            )
+    if view_of(document) is not None:
+        return "sessionize"
+    if isinstance(document, list) and looks_like_signs(document):
+        return "scale-signs"
+    if isinstance(document, dict):
+        found = f"a JSON object with the keys {_keys(document)}"
+    elif isinstance(document, list):
+        first = document[0] if document else None
+        found = (
+            "an empty JSON array"
+            if not document
+            else f"a JSON array of {len(document)} items, the first "
+            + (
+                f"an object with the keys {_keys(first)}"
+                if isinstance(first, dict)
+                else f"a {type(first).__name__}"
+            )
+        )
+    else:
+        found = f"a single JSON {type(document).__name__}"
+    raise _unknown(f"{found}, which is none of them", "$")
 
-        if looks_like_signs(document):
-            return "scale-signs"
-    raise FormatError(
-        "JSON document of unknown shape: expected a frab/pretalx schedule.json "
-        "({'schedule': …}), a Sessionize 'All' export or a SCaLE signs list",
-        "$",
+
+def _keys(obj: dict) -> str:
+    names = sorted(str(k) for k in obj)
+    return ", ".join(repr(k) for k in names[:8]) + (", …" if len(names) > 8 else "") or "none"
+
+
+def _unknown(found: str, where: str) -> FormatError:
+    return FormatError(
+        "not a schedule format hallway reads: found "
+        + found
+        + ". hallway reads frab/pretalx schedule.json ({'schedule': {'conference': …}}), C3VOC "
+        "schedule2 ({'schedule': {'events': […]}}), Sessionize's All, Sessions, GridSmart and "
+        "Speakers views, and SCaLE signage lists",
+        where,
     )
 
 

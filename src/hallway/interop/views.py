@@ -20,9 +20,9 @@ from django.utils.http import quote_etag
 from django.views.decorators.http import require_safe
 
 from hallway import interop
-from hallway.events.models import Event
+from hallway.events.models import Event, validate_time_zone
 from hallway.interop.exports import export_bytes
-from hallway.interop.import_checks import ImportRefused
+from hallway.interop.import_checks import ImportRefused, TimeZoneNeeded
 from hallway.interop.imports import import_file
 from hallway.schedule import selectors
 from hallway.schedule.selectors import get_event
@@ -97,6 +97,14 @@ class ImportForm(forms.Form):
         choices=[("", "Detect from the content")]
         + [(name, f.label) for name, f in interop.FORMATS.items() if f.can_parse],
     )
+    time_zone = forms.CharField(
+        required=False,
+        max_length=64,
+        validators=[validate_time_zone],
+        help_text="IANA name (e.g. Europe/Brussels) of the file's local times, for a file that "
+        "names no zone (Sessionize, old pentabarf) going into a new event; an existing event's "
+        "own zone is used otherwise.",
+    )
     release = forms.BooleanField(
         required=False, initial=True, help_text="Publish the imported programme as a new release."
     )
@@ -133,7 +141,10 @@ def import_page(request):
                     slug,
                     format=form.cleaned_data["format"] or None,
                     release=form.cleaned_data["release"],
+                    time_zone=form.cleaned_data["time_zone"] or None,
                 )
+            except TimeZoneNeeded as exc:
+                form.add_error("time_zone", f"Nothing was imported: {exc.messages[0]}.")
             except interop.FormatError as exc:
                 form.add_error("file", f"Nothing was imported: {exc}")
             except ImportRefused as exc:  # a value in the file: say so beside the file

@@ -107,7 +107,9 @@ class Session(PublicIdentity):
     subtitle = models.CharField(max_length=250, blank=True)
     abstract = models.TextField(blank=True, help_text="Markdown.")
     description = models.TextField(blank=True, help_text="Markdown.")
-    language = models.CharField(max_length=16, default="en")
+    language = models.CharField(
+        max_length=16, default="en", blank=True, help_text="Empty when a file gives none."
+    )
     level = models.CharField(max_length=20, choices=LEVELS, default="any")
     duration = models.PositiveIntegerField(help_text="Minutes (per part for multi-part sessions).")
     parts = models.PositiveSmallIntegerField(
@@ -122,6 +124,14 @@ class Session(PublicIdentity):
     )
     session_type = models.ForeignKey(SessionType, on_delete=models.PROTECT, related_name="sessions")
     required_features = models.JSONField(default=list, blank=True, validators=[validate_features])
+    # What the file an import read says of the session, written back into exports where the
+    # format has a place: its id and code there, its page there, its feedback page.
+    source_id = models.CharField(max_length=64, blank=True, editable=False)
+    source_code = models.CharField(max_length=32, blank=True, editable=False)
+    source_url = models.URLField(
+        max_length=1000, blank=True, validators=[validate_web_url], editable=False
+    )
+    feedback_url = models.URLField(max_length=1000, blank=True, validators=[validate_web_url])
     speakers = models.ManyToManyField(
         Speaker, through="SessionSpeaker", related_name="sessions", blank=True
     )

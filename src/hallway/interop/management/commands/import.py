@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from hallway import interop
+from hallway.interop.import_checks import TimeZoneNeeded
 from hallway.interop.imports import import_programme
 
 
@@ -23,7 +24,10 @@ class Command(BaseCommand):
             "--format", choices=[n for n, f in interop.FORMATS.items() if f.can_parse]
         )
         parser.add_argument(
-            "--time-zone", help="IANA zone for files that do not say (e.g. Sessionize)."
+            "--time-zone",
+            help="IANA zone of a file's local times when it names none and the event does not "
+            "exist yet (Sessionize, old pentabarf); an existing event's own zone is used "
+            "otherwise.",
         )
         parser.add_argument(
             "--no-release", action="store_true", help="Only fill the work in progress."
@@ -56,7 +60,8 @@ class Command(BaseCommand):
                 max_bytes=settings.HALLWAY_MAX_IMPORT_BYTES,
             )
         except interop.FormatError as exc:
-            raise CommandError(f"{file}: {exc}. Nothing was imported.") from None
+            hint = " with --time-zone" if str(exc).endswith("name the event's time zone") else ""
+            raise CommandError(f"{file}: {exc}{hint}. Nothing was imported.") from None
         with Progress(
             TextColumn("Importing"),
             BarColumn(),
@@ -72,7 +77,13 @@ class Command(BaseCommand):
                     event,
                     release=not no_release,
                     progress=lambda n, total: bar.update(task, completed=n),
+                    time_zone=time_zone,
                 )
+            except TimeZoneNeeded as exc:
+                raise CommandError(
+                    f"{file}: {exc.messages[0]} with --time-zone (an IANA name such as "
+                    "Europe/Brussels). Nothing was imported."
+                ) from None
             except ValidationError as exc:
                 problems = "; ".join(m.rstrip(".") for m in exc.messages)
                 raise CommandError(f"{file}: {problems}. Nothing was imported.") from None
