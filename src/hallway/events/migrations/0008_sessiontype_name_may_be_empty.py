@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('events', '0004_published_generation'),
+        ('events', '0007_show_up_rate'),
     ]
 
     operations = [
