@@ -111,7 +111,8 @@ def hostile_events(django_db_setup, django_db_blocker, tmp_path_factory):
     try:
         with django_db_blocker.unblock():
             for slug, (_label, build) in IMPORTED.items():
-                reports[slug] = import_file(build(slug), slug)
+                # Sessionize files carry no zone: a new event needs one said.
+                reports[slug] = import_file(build(slug), slug, time_zone="UTC")
             path = tmp_path_factory.mktemp("hostile") / "hostile.json"
             path.write_bytes(frab_json(BY_COMMAND))
             out = io.StringIO()

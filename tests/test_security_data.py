@@ -425,9 +425,10 @@ def test_import_refuses_nul_characters_as_the_admin_forms_do(where, demo) -> Non
     assert counts() == before
 
 
-def test_import_makes_frab_attachment_paths_absolute_and_refuses_bare_hosts(demo) -> None:
+def test_import_makes_frab_attachment_paths_absolute_and_keeps_bare_hosts_as_https(demo) -> None:
     """frab writes attachments as paths on its own site: they are kept, against the file's
-    base URL.  A bare "www.example.org" has no scheme a browser would open as a site."""
+    base URL.  A bare "www.example.org" is read as a browser would read it, https, and the
+    report says so (issue #10: a link is never dropped without a word)."""
     from hallway.interop.imports import import_file
 
     document = json.loads(tiny_json())
@@ -439,9 +440,8 @@ def test_import_makes_frab_attachment_paths_absolute_and_refuses_bare_hosts(demo
     urls = list(
         Resource.objects.filter(session__umbrella__slug="tiny-paths").values_list("url", flat=True)
     )
-    assert urls == ["https://fahrplan.example/system/slides.pdf"]
-    assert report.count("links", "refused") == 1
-    assert any("'www.example.org' refused" in note for note in report.notes)
+    assert sorted(urls) == ["https://fahrplan.example/system/slides.pdf", "https://www.example.org"]
+    assert any("www.example.org" in note for note in report.notes)
 
 
 def test_a_5000_digit_number_written_as_a_string_is_a_format_error_too() -> None:
