@@ -25,6 +25,9 @@ LOGIN, OK = "login", "ok"
 ROLES = [
     "anonymous",
     "no_role",
+    "reviewer",
+    "speaker",
+    "attendee",
     "other_umbrella_organiser",
     "sibling_organiser",
     "sub_organiser",
@@ -35,7 +38,16 @@ ROLES = [
 
 def expect(**outcomes) -> dict[str, str]:
     """Every role's outcome: anonymous is always sent to log in, strangers get a 404."""
-    base = {"anonymous": LOGIN, "no_role": "404", "other_umbrella_organiser": "404"}
+    base = {
+        "anonymous": LOGIN,
+        "no_role": "404",
+        # The sub-event's reviewer, a speaker of its released session, an attendee with an
+        # agenda: none of them organises, so the organiser area is not there for them.
+        "reviewer": "404",
+        "speaker": "404",
+        "attendee": "404",
+        "other_umbrella_organiser": "404",
+    }
     return {**base, **outcomes}
 
 
@@ -207,6 +219,22 @@ def test_every_organiser_url_has_a_row():
     assert manage_url_names() == set(MATRIX)
 
 
+def _add_non_organisers(world) -> None:
+    from factories import make_user
+    from hallway.attendees.models import Attendee, Favourite
+    from hallway.events.models import EventRole
+
+    reviewer = make_user("reviewapricot", staff=False)
+    EventRole.objects.create(event=world.apricot.event, user=reviewer, role=EventRole.REVIEWER)
+    speaker = make_user("speakapricot", staff=False)
+    world.apricot.speaker.user = speaker
+    world.apricot.speaker.save()
+    attendee = make_user("attendalpha", staff=False)
+    agenda = Attendee.objects.create(event=world.alpha, user=attendee)
+    Favourite.objects.create(attendee=agenda, session=world.apricot.session)
+    world.users.update(reviewer=reviewer, speaker=speaker, attendee=attendee)
+
+
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker):
     """One world for the whole table (built once per worker, rolled back at the end): each
@@ -214,6 +242,7 @@ def world(django_db_setup, django_db_blocker):
     next."""
     with django_db_blocker.unblock(), transaction.atomic():
         world = make_world()
+        _add_non_organisers(world)
         world.exhibitor = Exhibitor.objects.create(
             event=world.alpha, name="Exhibitor Aubergine", category="project"
         )
