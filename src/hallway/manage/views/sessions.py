@@ -13,8 +13,9 @@ from hallway.events.models import Event
 from hallway.manage.content_forms import Resources, SessionFilter, SessionForm, SpeakerRows
 from hallway.manage.views.base import organiser_event
 from hallway.manage.views.content import edit_page, page, rows
+from hallway.manage.views.speakers import speaker_choices
 from hallway.programme import services
-from hallway.programme.models import Session, Speaker
+from hallway.programme.models import Session
 
 PERM = "hallway.change_session"
 
@@ -75,7 +76,7 @@ def session_edit(request, event, uuid=None):
         data,
         prefix="speakers",
         initial=initial,
-        form_kwargs={"speakers": Speaker.objects.filter(event=umbrella)},
+        form_kwargs={"speakers": speaker_choices(request, event)},
     )
     resources = Resources(data, instance=session, prefix="resources")
 

@@ -16,6 +16,7 @@ from hallway.manage.views.base import organiser_event
 from hallway.manage.views.content import edit_page, page, rows
 from hallway.programme import services
 from hallway.programme.models import Session, Speaker
+from hallway.schedule import selectors
 
 
 def _speakers(request, event: Event):
@@ -24,6 +25,24 @@ def _speakers(request, event: Event):
         return speakers
     mine = set(event.family_ids()) & permissions.organised_event_ids(request.user)
     return speakers.filter(Q(sessions__event__in=mine)).distinct()
+
+
+def speaker_choices(request, event: Event):
+    """The speakers an organiser of ``event`` may put on a session: every one of the
+    umbrella's for its organisers; for a co-located event's, the speakers of their own
+    sessions and those the published programme names already, so that a sibling event's
+    unreleased line-up stays unseen."""
+    umbrella = event.umbrella
+    if request.user.has_perm("hallway.add_speaker", umbrella):
+        return Speaker.objects.filter(event=umbrella)
+    mine = set(event.family_ids()) & permissions.organised_event_ids(request.user)
+    public = selectors.public_speakers(umbrella).values("pk")
+    return (
+        Speaker.objects.filter(event=umbrella)
+        .filter(Q(sessions__event__in=mine) | Q(pk__in=public))
+        .distinct()
+        .order_by("name")
+    )
 
 
 @login_required
