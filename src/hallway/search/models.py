@@ -36,6 +36,7 @@ class Entry(models.Model):
     session = models.ForeignKey(Session, null=True, on_delete=models.CASCADE, related_name="+")
     speaker = models.ForeignKey(Speaker, null=True, on_delete=models.CASCADE, related_name="+")
     room = models.ForeignKey(Room, null=True, on_delete=models.CASCADE, related_name="+")
+    source = models.CharField(max_length=40)  # digest of the text the entry was made from
     title = models.CharField(max_length=300)  # shown, highlighted
     text = models.TextField(blank=True)  # plain text the snippet is cut from
     words_title = models.TextField()  # text.indexed(): folded words, weighted highest

@@ -155,9 +155,8 @@ def to_fts5(query: Query) -> str:
 SNIPPET = 240  # characters of an abstract around the first match
 
 
-def _matches(token: str, whole: set[str], prefixes: set[str]) -> bool:
-    folded = fold(token)
-    return folded in whole or any(folded.startswith(p) for p in prefixes)
+def _folded(token: str) -> str:
+    return token.lower() if token.isascii() else fold(token)
 
 
 def highlight(text: str, query: Query, *, snippet: bool = False) -> SafeString:
@@ -165,20 +164,24 @@ def highlight(text: str, query: Query, *, snippet: bool = False) -> SafeString:
     a window around the first match (or the beginning), cut at word boundaries."""
     text = text or ""
     whole, prefixes = query.positive_words()
-    hits = [m for m in WORD.finditer(text) if _matches(m.group(), whole, prefixes)]
+    starts = tuple(prefixes)
+
+    def matched(token: str) -> bool:
+        folded = _folded(token)
+        return folded in whole or bool(starts and folded.startswith(starts))
+
     start, end = 0, len(text)
     if snippet and len(text) > SNIPPET:
-        first = hits[0].start() if hits else 0
+        first = next((m.start() for m in WORD.finditer(text) if matched(m.group())), 0)
         start = max(0, first - SNIPPET // 4)
         start = text.rfind(" ", 0, start) + 1 if start else 0
         end = text.find(" ", start + SNIPPET)
         end = len(text) if end == -1 else end
     out, position = [], start
-    for hit in hits:
-        if hit.start() < start or hit.end() > end:
-            continue
-        out += [escape(text[position : hit.start()]), "<mark>", escape(hit.group()), "</mark>"]
-        position = hit.end()
+    for hit in WORD.finditer(text, start, end):
+        if matched(hit.group()):
+            out += [escape(text[position : hit.start()]), "<mark>", escape(hit.group()), "</mark>"]
+            position = hit.end()
     out.append(escape(text[position:end]))
     html = "".join(out)
     if start > 0:

@@ -69,6 +69,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('session', 'session'), ('speaker', 'speaker'), ('room', 'room')], max_length=10)),
+                ('source', models.CharField(max_length=40)),
                 ('title', models.CharField(max_length=300)),
                 ('text', models.TextField(blank=True)),
                 ('words_title', models.TextField()),
