@@ -170,7 +170,7 @@ def measure(event, runs: int) -> list[tuple[str, list[float]]]:
     for q, filters in calls:
         search_times += timed(lambda q=q, f=filters: search_programme(event, q, f), runs)
     rows.append((f"search_programme, {len(calls)} queries mixed", search_times))
-    for label, q, raw in QUERIES[:1] + QUERIES[3:4]:
+    for label, q, _raw in QUERIES[:1] + QUERIES[3:4]:
         rows.append(
             (
                 f"search_programme: {label} '{q}'",
