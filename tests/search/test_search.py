@@ -327,3 +327,12 @@ def test_each_umbrella_searches_its_own_tracks(world, client):
     assert titles(search(client, "alpha", "cloud native")[1]) == [
         "Kubernetes operators in production"
     ]
+
+
+def test_the_box_updates_results_live_with_htmx_from_the_same_cached_page(world, client):
+    page = search(client, "alpha", "")[1]
+    box = re.search(r'<input id="search-q"[^>]*>', page, re.S).group(0)
+    assert 'hx-get="/alpha/search/"' in box and 'hx-select="#search-results"' in box
+    live = client.get("/alpha/search/", {"q": "operators"}, HTTP_HX_REQUEST="true")
+    assert live.status_code == 200
+    assert titles(results(live.content.decode())) == ["Kubernetes operators in production"]
