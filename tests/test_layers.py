@@ -10,6 +10,7 @@
     attendees                      attendees and favourites (the scheduler's interest signal)
     schedule                       WIP schedule, releases, what is published, planning
     cfp, interop, agenda, backup,  capabilities: each may use the layers below, not each other
+    search,
     attendees.agenda               (the personal agenda: stars, feed, device links; it reads
                                    releases, so it sits above schedule, while the models the
                                    scheduler reads stay below it)
@@ -39,7 +40,7 @@ LAYERS: list[set[str]] = [
     {"programme"},
     {"attendees"},
     {"schedule"},
-    {"cfp", "interop", "agenda", "backup", "attendees.agenda"},
+    {"cfp", "interop", "agenda", "backup", "attendees.agenda", "search"},
     {"manage", "api"},
     {"hallway", "urls", "settings", "cli", "wsgi", "demo", "__main__", "server", "templates"},
 ]

@@ -131,6 +131,7 @@ INSTALLED_APPS = [
     "hallway.interop",
     "hallway.cfp",
     "hallway.backup",
+    "hallway.search",
     "hallway.manage",
     "hallway.server",
     "rules.apps.AutodiscoverRulesConfig",

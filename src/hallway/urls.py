@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("<slug:event>/schedule.<str:extension>", interop_views.export, name="export"),
     path("", include("hallway.attendees.urls")),
+    path("", include("hallway.search.urls")),
     path("", include("hallway.agenda.urls")),
 ]
 

@@ -81,7 +81,8 @@ ADDED_LATER = {"audit.auditentry"}
 NOT_AN_EVENTS_DATA = {"cfp.speakerprofile"}
 # Working data that would be wrong after a restore: the schedule editor's solver proposals
 # quote session ids and slot versions of this database (ids are renumbered on restore).
-NOT_KEPT = {"schedule.proposal"}
+# The search index is a copy of the published programme, rebuilt on the first search.
+NOT_KEPT = {"schedule.proposal", "search.entry", "search.indexstate"}
 # People are matched by username in the target database; their superuser flag never travels.
 USER_FIELDS = ["username", "email", "first_name", "last_name", "password", "is_staff", "is_active"]
 
