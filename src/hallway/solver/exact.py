@@ -46,170 +46,36 @@ Rooms are then given to singles per period by a min-overflow assignment (`assign
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
-from ortools.graph.python import linear_sum_assignment
 from ortools.sat.python import cp_model
 
+from .columns import (
+    MAX_COLUMNS,
+    SCALE,
+    Columns,
+    ExactResult,
+    assign_rooms,
+    column_overflow,
+    singles_of,
+    small_enough,
+)
+from .dp import MAX_DP_SINGLES, MAX_DP_WORK, solve_small
 from .problem import Instance
 from .state import Weights
 
-# Beyond this many columns the model is not built: the event is not "small".
-MAX_COLUMNS = 60_000
-# Tie-break costs are integers: SCALE per missed-favourite-equivalent of the weights.
-SCALE = 100
-
-
-@dataclass
-class ExactResult:
-    positions: list[tuple[int, int]] | None  # best schedule found: (start, room) per session
-    optimal: bool  # proven optimal (missed favourites first, then the tie-break)
-    missed_bound: int  # proven lower bound on the referee's missed favourites (0 when none)
-
-
-def small_enough(inst: Instance, max_columns: int = MAX_COLUMNS) -> bool:
-    """Whether the exact model would have at most `max_columns` columns (an upper estimate:
-    sets of singles no larger than the rooms free in each period, before conflicts)."""
-    singles = _singles(inst)
-    pinned = _pinned(inst)
-    total = 0
-    for p in range(inst.n_periods):
-        n = sum(1 for s in singles if any(q == p for q, _ in inst.starts[s]))
-        rooms = len(_free_rooms(inst, p, pinned))
-        total += sum(math.comb(n, k) for k in range(min(n, rooms) + 1))
-        if total > max_columns:
-            return False
-    return True
-
-
-def _singles(inst: Instance) -> list[int]:
-    return [
-        s
-        for s in range(inst.n_sessions)
-        if inst.length[s] == 1 and not inst.plenary[s] and inst.fixed[s] is None
-    ]
-
-
-def _pinned(inst: Instance) -> dict[int, list[int]]:
-    """Fixed one-period sessions by period: their place is known."""
-    out: dict[int, list[int]] = {}
-    for s in range(inst.n_sessions):
-        if inst.fixed[s] is not None and inst.length[s] == 1:
-            out.setdefault(inst.fixed[s][0], []).append(s)
-    return out
-
-
-def _free_rooms(inst: Instance, p: int, pinned: dict[int, list[int]]) -> list[int]:
-    taken = {inst.fixed[s][1] for s in pinned.get(p, [])}
-    return [r for r in range(inst.n_rooms) if p not in inst.room_away[r] and r not in taken]
-
-
-class _Columns:
-    """Every set of singles that can run together in each period."""
-
-    def __init__(self, inst: Instance, limit: int) -> None:
-        self.inst = inst
-        singles = _singles(inst)
-        self.pinned = _pinned(inst)
-        self.kinds = sorted({frozenset(inst.requires[s]) for s in singles}, key=sorted)
-        kind_of = {s: self.kinds.index(frozenset(inst.requires[s])) for s in singles}
-        self.kind_of = kind_of
-        # every nonempty set of requirement kinds K, with the rooms that serve some kind in K
-        self.kind_sets = [
-            K
-            for n in range(1, len(self.kinds) + 1)
-            for K in itertools.combinations(range(len(self.kinds)), n)
-        ]
-        self.singles = singles
-        self.limit = limit
-        self.total = 0
-        self.columns: dict[int, list[tuple[int, ...]]] = {}
-        self.room_free: dict[int, list[int]] = {}
-        for p in range(inst.n_periods):
-            self.room_free[p] = _free_rooms(inst, p, self.pinned)
-            self.columns[p] = self.period_columns(p)
-
-    def period_columns(
-        self, p: int, held: frozenset[int] = frozenset(), busy: frozenset[int] = frozenset()
-    ) -> list[tuple[int, ...]]:
-        """The sets of singles that can run in p with rooms `held` taken and speakers `busy`."""
-        inst, kind_of = self.inst, self.kind_of
-        free = [r for r in self.room_free[p] if r not in held]
-        busy = busy.union(*(inst.speakers[t] for t in self.pinned.get(p, [])))
-        here = [
-            s
-            for s in self.singles
-            if any(q == p for q, _ in inst.starts[s]) and not busy.intersection(inst.speakers[s])
-        ]
-        caps = {K: len(self.serving(K, free)) for K in self.kind_sets}
-        cols: list[tuple[int, ...]] = [()]
-
-        def extend(chosen: list[int], counts: list[int], i: int) -> None:
-            for j in range(i, len(here)):
-                s = here[j]
-                if any(set(inst.speakers[s]) & set(inst.speakers[t]) for t in chosen):
-                    continue
-                counts[kind_of[s]] += 1
-                if all(sum(counts[k] for k in K) <= caps[K] for K in self.kind_sets):
-                    chosen.append(s)
-                    cols.append(tuple(chosen))
-                    self.total += 1
-                    if self.total > self.limit:
-                        raise OverflowError
-                    extend(chosen, counts, j + 1)
-                    chosen.pop()
-                counts[kind_of[s]] -= 1
-
-        extend([], [0] * len(self.kinds), 0)
-        return cols
-
-    def special_options(self, s: int) -> list[tuple[int, int]]:
-        """Static positions of special s that leave the fixed one-period sessions their rooms,
-        their speakers and, for a plenary, their periods."""
-        inst = self.inst
-        out = []
-        for q, r in inst.starts[s]:
-            if inst.fixed[s] == (q, r):
-                out.append((q, r))
-                continue
-            span = range(q, q + inst.length[s])
-            if all(
-                r in self.room_free[p]
-                and not (inst.plenary[s] and self.pinned.get(p))
-                and not any(
-                    set(inst.speakers[s]) & set(inst.speakers[t]) for t in self.pinned.get(p, [])
-                )
-                for p in span
-            ):
-                out.append((q, r))
-        return sorted(set(out))
-
-    def serving(self, K: tuple[int, ...], rooms: list[int]) -> list[int]:
-        inst = self.inst
-        return [r for r in rooms if any(self.kinds[k] <= inst.room_features[r] for k in K)]
-
-
-def _column_overflow(inst: Instance, sessions: tuple[int, ...], rooms: list[int]) -> float:
-    """Least overflow seats of `sessions` over `rooms` (each session in a room it may use)."""
-    if not sessions:
-        return 0.0
-    solver = linear_sum_assignment.SimpleLinearSumAssignment()
-    n = max(len(sessions), len(rooms))
-    for i in range(n):
-        for j, r in enumerate(rooms):
-            if i >= len(sessions):
-                solver.add_arc_with_cost(i, j, 0)
-            elif inst.requires[sessions[i]] <= inst.room_features[r]:
-                seats = max(0.0, float(inst.demand[sessions[i]] - inst.room_capacity[r]))
-                solver.add_arc_with_cost(i, j, round(10 * seats))
-    if solver.solve() != solver.OPTIMAL:
-        return 0.0
-    return solver.optimal_cost() / 10
+__all__ = [
+    "MAX_COLUMNS",
+    "MAX_DP_SINGLES",
+    "MAX_DP_WORK",
+    "ExactResult",
+    "small_enough",
+    "solve_exact",
+    "solve_small",
+]
 
 
 def solve_exact(
@@ -225,11 +91,11 @@ def solve_exact(
 ) -> ExactResult | None:
     """Solve the exact model within `time_limit` seconds; None if the event is too big for it."""
     try:
-        cols = _Columns(inst, max_columns)
+        cols = Columns(inst, max_columns)
     except OverflowError:
         return None
     model = cp_model.CpModel()
-    singles = _singles(inst)
+    singles = singles_of(inst)
     specials = [s for s in range(inst.n_sessions) if s not in set(singles) and inst.length[s] > 1]
     specials += [
         s for s in range(inst.n_sessions) if inst.plenary[s] and inst.fixed[s] is None
@@ -326,7 +192,7 @@ def solve_exact(
         running = list(S) + cols.pinned.get(p, [])
         per_track = Counter(inst.track[s] for s in running if inst.track[s] >= 0)
         track = sum(c - 1 for c in per_track.values() if c > 1)
-        over = _column_overflow(inst, S, cols.room_free[p]) if weights.overflow > 0 else 0.0
+        over = column_overflow(inst, S, cols.room_free[p]) if weights.overflow > 0 else 0.0
         return round(SCALE * (weights.track * track + weights.overflow * over))
 
     missed_terms, missed_coefs, tie_terms, tie_coefs = [], [], [], []
@@ -447,217 +313,3 @@ def solve_exact(
         return ExactResult(None, False, 0)
     bound = max(0, math.floor((solver.best_objective_bound + 1e-6) / scale))
     return ExactResult(decode(solver.boolean_value), status == cp_model.OPTIMAL, bound)
-
-
-def assign_rooms(
-    inst: Instance, positions: list[tuple[int, int]], period: dict[int, int]
-) -> list[tuple[int, int]] | None:
-    """Complete `positions` (specials and fixed sessions placed) by giving each single its
-    period and the room that minimises overflow in that period; None if rooms do not suffice."""
-    out = list(positions)
-    used = {
-        (p, r) for s, (q, r) in enumerate(positions) if q >= 0 for p in range(q, q + inst.length[s])
-    }
-    by_period: dict[int, list[int]] = {}
-    for s, p in period.items():
-        by_period.setdefault(p, []).append(s)
-    for p, sessions in by_period.items():
-        rooms = [r for r in range(inst.n_rooms) if (p, r) not in used]
-        solver = linear_sum_assignment.SimpleLinearSumAssignment()
-        n = max(len(sessions), len(rooms))
-        if len(sessions) > len(rooms):
-            return None
-        for i in range(n):
-            for j, r in enumerate(rooms):
-                if i >= len(sessions):
-                    solver.add_arc_with_cost(i, j, 0)
-                elif (p, r) in set(inst.starts[sessions[i]]):
-                    seats = max(0.0, float(inst.demand[sessions[i]] - inst.room_capacity[r]))
-                    solver.add_arc_with_cost(i, j, round(10 * seats))
-        if solver.solve() != solver.OPTIMAL:
-            return None
-        for i, s in enumerate(sessions):
-            out[s] = (p, rooms[solver.right_mate(i)])
-    return out
-
-
-# Beyond this many singles the subset dynamic programme below is not used (2^n states).
-MAX_DP_SINGLES = 15
-# ... nor beyond this many (column, set of singles) steps: about a second of numpy.
-MAX_DP_WORK = 200_000_000
-
-
-def solve_small(
-    inst: Instance, weights: Weights, max_work: int = MAX_DP_WORK
-) -> ExactResult | None:
-    """The same lexicographic optimum as `solve_exact`, by dynamic programming over the set of
-    singles placed so far, for events with at most `MAX_DP_SINGLES` singles and one special.
-
-    With the special W fixed at (q, r) (each of its places tried in turn), the cost is the sum of
-    the column costs of each period, plus, for the groups that favour W, n_g whenever W's
-    periods hold another of their favourites: a function of the union U of the singles placed in
-    W's periods alone.  So f[M] = least cost of placing exactly the singles M in the periods
-    outside W's, h[U] = least cost of placing U in W's periods (both by the usual subset
-    recursion, one period at a time), and the optimum is min_M f[M] + h[Ū] + lost(Ū), Ū the
-    complement of M.  Proven optimal, in well under a second for a one-day event.
-    """
-    singles = _singles(inst)
-    single_set = set(singles)
-    specials = [
-        s
-        for s in range(inst.n_sessions)
-        if s not in single_set and (inst.length[s] > 1 or inst.fixed[s] is None)
-    ]
-    n = len(singles)
-    if n > MAX_DP_SINGLES or len(specials) > 1:
-        return None
-    try:
-        cols = _Columns(inst, MAX_COLUMNS)
-    except OverflowError:
-        return None
-    if sum(len(c) for c in cols.columns.values()) << n > max_work:
-        return None
-    bit = {s: 1 << i for i, s in enumerate(singles)}
-    full = (1 << n) - 1
-    groups = Counter(tuple(f) for f in inst.favourites if len(f) > 1)
-    special = specials[0] if specials else None
-    member = np.zeros((len(groups), inst.n_sessions), dtype=np.int64)
-    weight = np.array(list(groups.values()), dtype=np.int64)
-    for i, g in enumerate(groups):
-        member[i, [s for s in g if s != special]] = 1
-    # the groups that favour the special, and the singles among their other favourites
-    w_groups = [
-        (n_g, sum(bit.get(s, 0) for s in g), g) for g, n_g in groups.items() if special in g
-    ]
-
-    def costs(p: int, columns: list[tuple[int, ...]], held: list[int]) -> tuple[np.ndarray, ...]:
-        missed = np.zeros(len(columns), dtype=np.int64)
-        tie = np.zeros(len(columns), dtype=np.int64)
-        masks = np.zeros(len(columns), dtype=np.int64)
-        rooms = [r for r in cols.room_free[p] if r not in held]
-        for j, S in enumerate(columns):
-            running = list(S) + cols.pinned.get(p, [])
-            masks[j] = sum(bit[s] for s in S)
-            if len(running) > 1 and len(weight):
-                counts = member[:, running].sum(axis=1)
-                missed[j] = int((weight * np.maximum(counts - 1, 0)).sum())
-            per_track = Counter(inst.track[s] for s in running if inst.track[s] >= 0)
-            track = sum(c - 1 for c in per_track.values() if c > 1)
-            over = _column_overflow(inst, S, rooms) if weights.overflow > 0 and S else 0.0
-            tie[j] = round(SCALE * (weights.track * track + weights.overflow * over))
-        return masks, missed, tie
-
-    plain = {p: costs(p, cols.columns[p], []) for p in range(inst.n_periods)}
-    options = cols.special_options(special) if special is not None else [None]
-    # the columns of W's periods when W is at each of its places, and W's own overflow
-    variants: dict[tuple[int, int] | None, dict] = {}
-    for option in options:
-        tables: dict = {}
-        if option is not None:
-            q, r = option
-            for p in range(q, q + inst.length[special]):
-                if inst.plenary[special]:
-                    columns: list[tuple[int, ...]] = [()]
-                else:
-                    columns = cols.period_columns(
-                        p, frozenset([r]), frozenset(inst.speakers[special])
-                    )
-                tables[p] = (*costs(p, columns, [r]), columns)
-        variants[option] = tables
-    own = {
-        option: round(
-            SCALE
-            * weights.overflow
-            * max(0.0, float(inst.demand[special] - inst.room_capacity[option[1]]))
-        )
-        if option is not None
-        else 0
-        for option in options
-    }
-    # missed favourites weigh more than any tie-break can add up to: lexicographic, exactly
-    big = (
-        1
-        + max(own.values())
-        + sum(
-            max(
-                [int(plain[p][2].max())] + [int(v[p][2].max()) for v in variants.values() if p in v]
-            )
-            for p in range(inst.n_periods)
-        )
-    )
-    everything = np.arange(1 << n, dtype=np.int64)
-    inf = np.int64(2**62)
-
-    def recurse(periods: list[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, list]:
-        f = np.full(1 << n, inf, dtype=np.int64)
-        f[0] = 0
-        back = []
-        for masks, cost in periods:
-            g = np.full(1 << n, inf, dtype=np.int64)
-            choice = np.full(1 << n, -1, dtype=np.int64)
-            for j in range(len(masks)):
-                src = everything[((everything & masks[j]) == 0) & (f < inf)]
-                if not len(src):
-                    continue
-                dst = src | masks[j]
-                value = f[src] + cost[j]
-                better = value < g[dst]
-                g[dst[better]] = value[better]
-                choice[dst[better]] = j
-            f = g
-            back.append(choice)
-        return f, back
-
-    def unwind(back: list, masks_of: list[np.ndarray], mask: int, periods: list[int]) -> dict:
-        where = {}
-        for k in range(len(periods) - 1, -1, -1):
-            j = int(back[k][mask])
-            m = int(masks_of[k][j])
-            for s in singles:
-                if m & bit[s]:
-                    where[s] = periods[k]
-            mask ^= m
-        return where
-
-    best = None
-    for option in options:
-        span = sorted(variants[option])
-        outside = [p for p in range(inst.n_periods) if p not in span]
-        tables = {p: plain[p] for p in outside} | variants[option]
-        f, f_back = recurse([(tables[p][0], big * tables[p][1] + tables[p][2]) for p in outside])
-        h, h_back = recurse([(tables[p][0], big * tables[p][1] + tables[p][2]) for p in span])
-        lost = np.zeros(1 << n, dtype=np.int64)
-        for n_g, others, g in w_groups:
-            pinned_in_span = any(s in cols.pinned.get(p, []) for s in g for p in span)
-            if pinned_in_span:
-                lost += n_g
-            elif others:
-                lost += n_g * ((everything & others) != 0)
-        complement = full ^ everything
-        total = np.where(
-            (f < inf) & (h[complement] < inf), f + h[complement] + big * lost[complement], inf
-        )
-        m = int(np.argmin(total))
-        if total[m] >= inf:
-            continue
-        value = int(total[m]) + own[option]
-        if best is None or value < best[0]:
-            where = unwind(f_back, [tables[p][0] for p in outside], m, outside)
-            where.update(unwind(h_back, [tables[p][0] for p in span], full ^ m, span))
-            best = (value, option, where)
-    if best is None:
-        return ExactResult(None, True, 0)  # no valid schedule
-    _, option, where = best
-    positions: list[tuple[int, int]] = [(-1, -1)] * inst.n_sessions
-    for s in range(inst.n_sessions):
-        if s not in single_set and s != special:
-            positions[s] = inst.fixed[s]
-    if special is not None:
-        positions[special] = option
-    placed = assign_rooms(inst, positions, where)
-    if placed is None:
-        return None
-    from .state import exact_missed
-
-    missed = exact_missed(inst, [q for q, _ in placed])
-    return ExactResult(placed, True, missed)
