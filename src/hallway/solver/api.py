@@ -4,9 +4,11 @@ schedule) to a valid schedule, with its objective, what moved and why, and timin
 From scratch: construct a first valid schedule (greedy, CP-SAT as a fallback); where the event
 is small enough, find the exact optimum (missed favourites first, `exact.py`) and stop as soon
 as it is proven; otherwise anneal until the time limit, restarting from the best schedule when
-the search stalls; then make each period's room choice optimal.  Every result carries a lower
-bound on missed favourites that holds for every valid schedule (`bound.py`, or the exact
-optimum), so "N missed, at most N − bound above the best possible" can be said.
+the search stalls, after large-neighbourhood steps from it (`lns.py`); then make each period's
+room choice optimal.  Every result carries a lower bound on missed favourites that holds for
+every valid schedule (`bound.py`, or the exact optimum), so "N missed, at most N − bound above
+the best possible" can be said.  Re-planning is in `replan.py`, the result types in
+`result.py`.
 
 With `keep` (re-planning after a change): keep every session of the previous schedule that is
 still valid where it was, place the displaced and new sessions where they cost least (moving one
