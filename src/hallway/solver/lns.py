@@ -18,8 +18,10 @@ freed favourites there (weighted by their number).  Overflow is linear; same-tra
 modelled the same way as missed favourites.  The current places are the solver's hint, so a
 step can only return an equal or better schedule; it is kept only if strictly better.
 
-The size of a neighbourhood adapts: it grows while steps are proven optimal quickly and shrinks
-when CP-SAT runs out of its time, so a step stays around a second whatever the machine.
+The size of a neighbourhood adapts: it grows while steps are proven optimal within their budget
+and shrinks when CP-SAT runs out of it.  The budget is CP-SAT's deterministic time, not wall
+time: on a shared machine a wall-clock second may be a tenth of a core's second, and steps cut
+that short prove nothing (measured, BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -47,7 +49,7 @@ def improve(
     seed: int,
     *,
     size: int = 16,
-    step_seconds: float = 1.0,
+    step_work: float = 1.0,
     on_progress: Progress | None = None,
     stats: dict | None = None,
     max_steps: int | None = None,
@@ -78,8 +80,9 @@ def improve(
         freed, within = neighbourhood(state, sessions, kind, size, rng)
         steps += 1
         tried[kind] += 1
-        seconds = min(step_seconds, left)
-        gain, proven = reoptimise(state, freed, seconds, rng.randrange(1 << 30), within)
+        gain, proven = reoptimise(
+            state, freed, left, rng.randrange(1 << 30), within, work=step_work
+        )
         if gain > 0:
             improved += 1
             won[kind] += 1
@@ -169,9 +172,17 @@ def _related(state: State, sessions: list[int], size: int, rng: random.Random) -
 
 
 def reoptimise(
-    state: State, freed: list[int], seconds: float, seed: int, within: set[int] | None = None
+    state: State,
+    freed: list[int],
+    seconds: float,
+    seed: int,
+    within: set[int] | None = None,
+    *,
+    work: float = 1.0,
 ) -> tuple[float, bool]:
-    """Re-place `freed` optimally (within `seconds`, in the periods `within` if given); return
+    """Re-place `freed` optimally (in the periods `within` if given) within `work` units of
+    CP-SAT's deterministic time (about a second each on an idle core, the same on a busy
+    machine, so a step's outcome does not depend on the load) and `seconds` of wall time; return
     (cost gained, proven optimal).
 
     The state is changed only when the new places are strictly better."""
@@ -182,6 +193,7 @@ def reoptimise(
     model, choice = _model(state, freed, old, within)
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(0.01, seconds)
+    solver.parameters.max_deterministic_time = work
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = seed
     status = solver.solve(model)
