@@ -89,10 +89,11 @@ class State:
         self.track = 0
         self.allowed = [set(pos) for pos in inst.starts]
         # overflow seats per session and room, as plain floats: the search asks for them a lot
-        self.over = [
-            [max(0.0, float(inst.demand[s] - inst.room_capacity[r])) for r in range(n_r)]
-            for s in range(n_s)
-        ]
+        self.over = (
+            np.maximum(0.0, inst.demand[:, None] - inst.room_capacity[None, :]).tolist()
+            if n_s
+            else []
+        )
         self.common: dict[tuple[int, int], np.ndarray] = {}  # see delta_swap
         self.position_cache: dict[int, tuple] = {}  # see construct.best_position
 
