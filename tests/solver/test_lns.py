@@ -144,12 +144,19 @@ def test_popular_sessions_bound_is_positive_where_periods_are_short(bench_py, tm
 
 
 @pytest.mark.shared
-def test_bound_on_a_generated_event_is_below_every_baseline(bench_py, tmp_path) -> None:
-    """M-0: the bound is positive there, and must stay below any valid schedule's count."""
-    problem = generated(bench_py, tmp_path, "M", 0)
+@pytest.mark.parametrize(("family", "seed"), [("S", 3), ("M", 0)])
+def test_bound_on_a_generated_event_is_below_every_baseline(
+    bench_py, tmp_path, family: str, seed: int
+) -> None:
+    """S-3 and M-0: the bound is positive there, and must stay below any valid schedule's
+    count (the referee's baselines, and a short solve of ours)."""
+    problem = generated(bench_py, tmp_path, family, seed)
     bound = missed_lower_bound(compile_problem(problem))
     assert bound > 0
-    path = tmp_path / "M-0.json"
+    ours = solve(problem, time_limit=1, seed=seed)
+    assert ours.missed_bound == bound
+    assert referee(bench_py, tmp_path, problem, ours.solution)["missed_favourites"] >= bound
+    path = tmp_path / f"{family}-{seed}.json"
     path.write_text(json.dumps(problem))
     checked = 0
     for kind in ("track-spread", "random"):
