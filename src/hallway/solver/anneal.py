@@ -50,6 +50,8 @@ def anneal(
     moves_per_session: int = 20000,
     restart: bool = False,
     stats: dict | None = None,
+    on_stall: Callable[[State], None] | None = None,
+    max_rounds: int | None = None,
 ) -> list[tuple[int, int]]:
     """Anneal `state` in place until `deadline`; return the best positions seen.
 
@@ -58,8 +60,10 @@ def anneal(
     re-plan does not spend its time re-confirming a local optimum; with `restart` a cooled,
     stalled search starts again from the best schedule at a temperature half as high as the
     previous round's, until `deadline`: a search that settles in its first local optimum wastes
-    the rest of the time it was given.  `stats`, when given, receives `best_at` (monotonic time
-    the best was found) and `rounds`.
+    the rest of the time it was given.  `on_stall(state)`, if given, runs at each such restart
+    with the best schedule in `state` and may improve it in place (valid moves only); with
+    `max_rounds` the search ends after that many rounds.  `stats`,
+    when given, receives `best_at` (monotonic time the best was found) and `rounds`.
 
     `extra_cost(s, start, room)` is an additional per-session cost (re-planning uses it to
     charge for moving a session away from where it was); it must be cheap.
@@ -82,6 +86,7 @@ def anneal(
     last_report = begin
     best_at, rounds = begin, 1
     best_missed = state.missed  # the search's own count (exact for one-period sessions)
+    random_, n_sessions = rng.random, len(sessions)
     while True:
         iterations += 1
         if iterations % 256 == 0:
@@ -89,10 +94,21 @@ def anneal(
             if now >= deadline:
                 break
             if iterations >= max_iterations:
-                if not restart:
+                if not restart or (max_rounds is not None and rounds >= max_rounds):
                     break
                 restore(state, best_positions)
                 current = best
+                if on_stall is not None:  # e.g. large-neighbourhood steps from the best
+                    on_stall(state)
+                    current = state.cost() + sum(
+                        extra(s, state.start[s], state.room[s]) for s in sessions
+                    )
+                    if current < best - 1e-9:
+                        best, best_positions = current, state.positions()
+                        best_at, best_missed = time.monotonic(), state.missed
+                    now = time.monotonic()
+                    if now >= deadline:
+                        break
                 begin, total, iterations = now, max(1e-3, deadline - now), 0
                 temp0, rounds = max(2 * t_end, temp0 / 2), rounds + 1
             done = max((now - begin) / total, iterations / max_iterations)
@@ -115,8 +131,9 @@ def anneal(
                         "round": rounds,
                     }
                 )
-        s = sessions[rng.randrange(len(sessions))]
-        q, r = inst.starts[s][rng.randrange(len(inst.starts[s]))]
+        s = sessions[int(random_() * n_sessions)]  # random() is cheaper than randrange()
+        options = inst.starts[s]
+        q, r = options[int(random_() * len(options))]
         ps, rs = state.start[s], state.room[s]
         if (q, r) == (ps, rs):
             continue

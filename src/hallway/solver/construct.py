@@ -77,8 +77,8 @@ def _position_arrays(state: State, s: int) -> tuple[np.ndarray, np.ndarray, np.n
     cache = state.position_cache
     if s not in cache:
         inst = state.inst
-        starts = np.array([q for q, _ in inst.starts[s]], dtype=np.int64)
-        rooms = np.array([r for _, r in inst.starts[s]], dtype=np.int64)
+        positions = np.array(inst.starts[s], dtype=np.int64).reshape(-1, 2)
+        starts, rooms = positions[:, 0], positions[:, 1]
         caps = inst.room_capacity[rooms] if len(rooms) else np.zeros(0)
         over = np.maximum(0.0, inst.demand[s] - caps)
         cache[s] = (starts, rooms, state.weights.overflow * over + 1e-6 * caps)

@@ -277,12 +277,16 @@ def compile_problem(data: dict) -> Instance:
         if f and inst.plenary[s]
         for p in range(f[0], f[0] + inst.length[s])
     }
+    open_rooms: dict[tuple[int, int], set[int]] = {}
     for s in range(inst.n_sessions):
-        inst.starts.append(_static_positions(inst, s))
+        inst.starts.append(_static_positions(inst, s, open_rooms))
     return inst
 
 
-def _static_positions(inst: Instance, s: int) -> list[tuple[int, int]]:
+def _static_positions(
+    inst: Instance, s: int, open_rooms: dict[tuple[int, int], set[int]]
+) -> list[tuple[int, int]]:
+    """`open_rooms` caches, per (start, length), the rooms available for that whole span."""
     if inst.fixed[s] is not None:
         return [inst.fixed[s]]
     away = set().union(*(inst.speaker_away[sp] for sp in inst.speakers[s]))
@@ -294,5 +298,11 @@ def _static_positions(inst: Instance, s: int) -> list[tuple[int, int]]:
             continue
         if not inst.plenary[s] and inst.plenary_periods.intersection(span):
             continue
-        out.extend((start, r) for r in rooms if not inst.room_away[r].intersection(span))
+        key = (start, len(span))
+        free = open_rooms.get(key)
+        if free is None:
+            free = open_rooms[key] = {
+                r for r in range(inst.n_rooms) if not inst.room_away[r].intersection(span)
+            }
+        out.extend((start, r) for r in rooms if r in free)
     return out

@@ -88,6 +88,13 @@ class State:
         self.overflow = 0.0
         self.track = 0
         self.allowed = [set(pos) for pos in inst.starts]
+        # overflow seats per session and room, as plain floats: the search asks for them a lot
+        self.over = (
+            np.maximum(0.0, inst.demand[:, None] - inst.room_capacity[None, :]).tolist()
+            if n_s
+            else []
+        )
+        self.common: dict[tuple[int, int], np.ndarray] = {}  # see delta_swap
         self.position_cache: dict[int, tuple] = {}  # see construct.best_position
 
     # -- objective -----------------------------------------------------------------------------
@@ -97,7 +104,7 @@ class State:
         return w.missed * self.missed + w.overflow * self.overflow + w.track * self.track
 
     def overflow_of(self, s: int, r: int) -> float:
-        return max(0.0, float(self.inst.demand[s] - self.inst.room_capacity[r]))
+        return self.over[s][r]
 
     # -- hard constraints ----------------------------------------------------------------------
 
@@ -106,31 +113,34 @@ class State:
         if (start, room) not in self.allowed[s]:
             return False
         inst = self.inst
+        cell = self.cell
+        length = inst.length[s]
+        if length == 1 and not inst.plenary[s] and not inst.speakers[s]:  # checked cheaply
+            if cell[start][room] not in (-1, s, ignore):
+                return False
+            if self.plenary_at[start]:
+                return ignore >= 0 and inst.plenary[ignore] and self._holds(ignore, start)
+            return True
         ig_span = (
             range(self.start[ignore], self.start[ignore] + inst.length[ignore])
             if ignore >= 0 and self.start[ignore] >= 0
             else range(0)
         )
         ig_speakers = inst.speakers[ignore] if ignore >= 0 else ()
-        for p in range(start, start + inst.length[s]):
-            occupant = self.cell[p][room]
+        own = self.start[s]
+        own_span = range(own, own + length) if own >= 0 else range(0)
+        for p in range(start, start + length):
+            occupant = cell[p][room]
             if occupant not in (-1, s, ignore):
                 return False
             for sp in inst.speakers[s]:
                 if (
                     self.speaker_busy[sp][p]
                     and not (sp in ig_speakers and p in ig_span)
-                    and not (
-                        self.start[s] >= 0 and self.start[s] <= p < self.start[s] + inst.length[s]
-                    )
+                    and p not in own_span
                 ):
                     return False
-            others = (
-                self.running[p]
-                - (p in ig_span)
-                - (self.start[s] >= 0 and self.start[s] <= p < self.start[s] + inst.length[s])
-            )
-            if inst.plenary[s] and others > 0:
+            if inst.plenary[s] and self.running[p] - (p in ig_span) - (p in own_span) > 0:
                 return False
             if (
                 not inst.plenary[s]
@@ -139,6 +149,14 @@ class State:
             ):
                 return False
         return True
+
+    def _holds(self, t: int, p: int) -> bool:
+        """Whether session t (if placed) runs in period p."""
+        return (
+            t >= 0
+            and self.start[t] >= 0
+            and self.start[t] <= p < self.start[t] + self.inst.length[t]
+        )
 
     # -- placing and removing --------------------------------------------------------------------
 
@@ -194,51 +212,77 @@ class State:
         """Cost change if placed session s moved to (start, room)."""
         inst, w = self.inst, self.weights
         old = self.start[s]
-        d_over = self.overflow_of(s, room) - self.overflow_of(s, self.room[s])
+        over = self.over[s]
+        d_over = over[room] - over[self.room[s]]
         if start == old:
             return w.overflow * d_over
         atts = inst.attendees[s]
         if inst.length[s] == 1:
-            d_missed = int(np.count_nonzero(self.C[start, atts] >= 1)) - int(
+            d_missed = int(np.count_nonzero(self.C[start, atts])) - int(
                 np.count_nonzero(self.C[old, atts] >= 2)
+            )
+            t = inst.track[s]
+            d_track = (
+                (self.track_count[t][start] >= 1) - (self.track_count[t][old] >= 2) if t >= 0 else 0
             )
         else:
             d_missed = self._delta_missed_generic([(s, old, start)])
-        return (
-            w.missed * d_missed
-            + w.overflow * d_over
-            + w.track * self._delta_track([(s, old, start)])
-        )
+            d_track = self._delta_track([(s, old, start)])
+        return w.missed * d_missed + w.overflow * d_over + w.track * d_track
 
     def delta_swap(self, s: int, t: int) -> float:
         """Cost change if placed sessions s and t exchanged their (start, room) positions."""
         inst, w = self.inst, self.weights
         ps, pt = self.start[s], self.start[t]
         rs, rt = self.room[s], self.room[t]
-        d_over = (
-            self.overflow_of(s, rt)
-            + self.overflow_of(t, rs)
-            - self.overflow_of(s, rs)
-            - self.overflow_of(t, rt)
-        )
+        over_s, over_t = self.over[s], self.over[t]
+        d_over = over_s[rt] + over_t[rs] - over_s[rs] - over_t[rt]
         if ps == pt:
             return w.overflow * d_over
         if inst.length[s] == 1 and inst.length[t] == 1:
-            a_s = inst.attendees[s]
-            a_s = a_s[~self.member[t, a_s]]
-            a_t = inst.attendees[t]
-            a_t = a_t[~self.member[s, a_t]]
-            at_ps, at_pt = self.C[ps], self.C[pt]
-            d_missed = (
-                int(np.count_nonzero(at_pt[a_s] >= 1))
-                - int(np.count_nonzero(at_ps[a_s] >= 2))
-                + int(np.count_nonzero(at_ps[a_t] >= 1))
-                - int(np.count_nonzero(at_pt[a_t] >= 2))
-            )
+            d_missed = self._delta_missed_swap(s, t, ps, pt)
+            ts, tt = inst.track[s], inst.track[t]
+            d_track = 0
+            if ts != tt:  # same track: the counts do not change
+                count = self.track_count
+                if ts >= 0:
+                    d_track += (count[ts][pt] >= 1) - (count[ts][ps] >= 2)
+                if tt >= 0:
+                    d_track += (count[tt][ps] >= 1) - (count[tt][pt] >= 2)
         else:
-            d_missed = self._delta_missed_generic([(s, ps, pt), (t, pt, ps)])
-        changes = [(s, ps, pt), (t, pt, ps)]
-        return w.missed * d_missed + w.overflow * d_over + w.track * self._delta_track(changes)
+            changes = [(s, ps, pt), (t, pt, ps)]
+            d_missed = self._delta_missed_generic(changes)
+            d_track = self._delta_track(changes)
+        return w.missed * d_missed + w.overflow * d_over + w.track * d_track
+
+    def _delta_missed_swap(self, s: int, t: int, ps: int, pt: int) -> int:
+        """Change in `missed` if one-period sessions s (at ps) and t (at pt) swapped periods.
+
+        An attendee of s only gains a clash at pt where C ≥ 1 and loses one at ps where C ≥ 2
+        (likewise for t); one who starred both keeps the same counts, so the terms the two
+        sums give for them are taken back.  Those shared attendees are cached per pair."""
+        at_ps, at_pt = self.C[ps], self.C[pt]
+        a_s, a_t = self.inst.attendees[s], self.inst.attendees[t]
+        d = (
+            int(np.count_nonzero(at_pt[a_s]))
+            - int(np.count_nonzero(at_ps[a_s] >= 2))
+            + int(np.count_nonzero(at_ps[a_t]))
+            - int(np.count_nonzero(at_pt[a_t] >= 2))
+        )
+        key = (s, t) if s < t else (t, s)
+        both = self.common.get(key)
+        if both is None:
+            if len(self.common) > 200_000:  # bounded memory on the largest events
+                self.common.clear()
+            both = self.common[key] = a_s[self.member[t, a_s]]
+        if len(both):
+            # each shared attendee counted 1 − [C_ps ≥ 2] + 1 − [C_pt ≥ 2] above, truly 0
+            d -= (
+                2 * len(both)
+                - int(np.count_nonzero(at_ps[both] >= 2))
+                - int(np.count_nonzero(at_pt[both] >= 2))
+            )
+        return d
 
     def _delta_missed_generic(self, changes: list[tuple[int, int, int]]) -> int:
         inst = self.inst
