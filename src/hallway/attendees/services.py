@@ -109,7 +109,7 @@ def rotate_feed_token(attendee: Attendee) -> Attendee:
 def merge_agendas(source: Attendee, target: Attendee) -> Attendee:
     """Move every favourite of ``source`` into ``target`` (keeping when each was starred, which
     the change flags read), then delete ``source``.  Nothing is lost: a session both starred
-    keeps the earlier star."""
+    keeps the earlier star; notes and watch-later marks move too."""
     if source.pk == target.pk:
         return target
     if source.event_id != target.event_id:
@@ -123,6 +123,9 @@ def merge_agendas(source: Attendee, target: Attendee) -> Attendee:
             Favourite.objects.filter(attendee=target, session_id=favourite.session_id).update(
                 created_at=favourite.created_at
             )
+    from hallway.attendees.personal import merge_personal  # personal reads the agenda here
+
+    merge_personal(source, target)
     source.delete()
     return target
 

@@ -166,29 +166,47 @@ def starred(request, event: str):
     buttons (and a CSRF token for the forms it sends)."""
     _event_, umbrella = _event(event)
     attendee = _attendee(request, umbrella)
+    slugs = services.starred_slugs(attendee)
+    pages = [reverse("attendees:agenda", args=[umbrella.slug])]
+    for slug in slugs:
+        pages.append(reverse("agenda:session", args=[umbrella.slug, slug]))
+        pages.append(reverse("attendees:note_form", args=[umbrella.slug, slug]))
     return _private(
         JsonResponse(
             {
-                "starred": services.starred_slugs(attendee),
+                "starred": slugs,
                 "agenda": reverse("attendees:agenda", args=[umbrella.slug]),
-                # What the service worker keeps for offline use.
-                "pages": [reverse("attendees:agenda", args=[umbrella.slug])]
-                + [
-                    reverse("agenda:session", args=[umbrella.slug, slug])
-                    for slug in services.starred_slugs(attendee)
-                ],
+                # What the service worker keeps for offline use: the agenda, each starred
+                # session's page and its notes block.
+                "pages": pages,
                 "csrf": get_token(request),
             }
         )
     )
 
 
+def agenda_page(request, event: Event, umbrella: Event, attendee, **extra) -> HttpResponse:
+    """My agenda, with the watch-later list and the email form (``extra``: the form's error
+    and what was typed, when it is shown again)."""
+    from hallway.attendees.personal import watch_later_of
+
+    mine = services.agenda_of(attendee, umbrella)
+    return _page(
+        request,
+        "attendees/agenda.html",
+        event,
+        agenda=mine,
+        attendee=attendee,
+        watch_later=watch_later_of(attendee, umbrella),
+        email_outcome=request.GET.get("email", ""),
+        **extra,
+    )
+
+
 @require_safe
 def agenda(request, event: str):
     event, umbrella = _event(event)
-    attendee = _attendee(request, umbrella)
-    mine = services.agenda_of(attendee, umbrella)
-    return _page(request, "attendees/agenda.html", event, agenda=mine, attendee=attendee)
+    return agenda_page(request, event, umbrella, _attendee(request, umbrella))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -222,7 +240,19 @@ def device(request, event: str):
                 reverse("attendees:feed", args=[umbrella.slug, attendee.feed_token])
             ),
         }
+        links["qr"] = qr_svg(links["restore"])
     return _page(request, "attendees/device.html", event, attendee=attendee, links=links)
+
+
+def qr_svg(link: str):
+    """The private link as a QR code (inline SVG, drawn on the server: no script, no image
+    address that could be cached or logged apart from this private page)."""
+    import segno
+    from django.utils.safestring import mark_safe
+
+    code = segno.make(link, error="m")
+    svg = code.svg_inline(scale=4, dark="#1b1f24", light="#ffffff", title="QR code of the link")
+    return mark_safe(svg)  # noqa: S308 - segno's own markup of a URL we built
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
