@@ -84,10 +84,33 @@ async function sendOrQueue(request) {
   }
 }
 
-// Post the kept notes again; tell the pages how many were sent and how many still wait.
-async function replay() {
+const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+let replaying = null;
+
+// Post the kept notes again, one replay at a time.  The page's "online" event can come a
+// moment before the network answers, so a failed try is repeated a few times.
+function replay() {
+  if (!replaying) {
+    replaying = (async () => {
+      for (let attempt = 0; attempt < 8; attempt++) {
+        if (await replayOnce()) {
+          break;
+        }
+        await pause(250 * 2 ** Math.min(attempt, 3));
+      }
+    })().finally(() => {
+      replaying = null;
+    });
+  }
+  return replaying;
+}
+
+// One pass over the queue; true unless the network failed.  Tells the pages how many were
+// sent and how many still wait.
+async function replayOnce() {
   const queue = await caches.open(QUEUE);
   let sent = 0;
+  let reached = true;
   for (const key of await queue.keys()) {
     const item = await (await queue.match(key)).json();
     let response;
@@ -99,7 +122,8 @@ async function replay() {
         headers: { "Content-Type": item.type, Accept: "application/json" },
       });
     } catch (error) {
-      break; // still offline: keep the rest for next time
+      reached = false; // still offline: keep the rest for next time
+      break;
     }
     // A refused note (too long, a session gone) is not sent again; anything else waits.
     if (response.ok || response.status === 400 || response.status === 404) {
@@ -110,6 +134,7 @@ async function replay() {
   const waiting = (await queue.keys()).length;
   const pages = await self.clients.matchAll({ type: "window" });
   pages.forEach((page) => page.postMessage({ replayed: sent, waiting: waiting }));
+  return reached;
 }
 
 self.addEventListener("fetch", (event) => {
