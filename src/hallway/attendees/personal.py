@@ -143,17 +143,24 @@ class WatchItem:
         }[self.reason]
 
 
-def watch_later_of(attendee: Attendee | None, umbrella: Event) -> list[WatchItem]:
+def watch_later_of(
+    attendee: Attendee | None,
+    umbrella: Event,
+    *,
+    favourites: list[Favourite] | None = None,
+    release=None,
+) -> list[WatchItem]:
     """The sessions to watch later, in programme order, each with its recording once one is
     published.  Only sessions on the latest release are listed (a session taken off the
-    programme has no page to link to)."""
+    programme has no page to link to).  ``favourites`` and ``release``, when the caller has
+    read them already (the agenda page), save their queries."""
     if attendee is None:
         return []
-    reasons: dict[int, str] = dict(
-        attendee.favourites.exclude(attendance=Favourite.GOING).values_list(
-            "session_id", "attendance"
-        )
-    )
+    if favourites is None:
+        favourites = list(attendee.favourites.exclude(attendance=Favourite.GOING))
+    reasons: dict[int, str] = {
+        f.session_id: f.attendance for f in favourites if f.attendance != Favourite.GOING
+    }
     for session_id in attendee.watch_later.values_list("session_id", flat=True):
         reasons.setdefault(session_id, "marked")
     if not reasons:
@@ -161,7 +168,7 @@ def watch_later_of(attendee: Attendee | None, umbrella: Event) -> list[WatchItem
     starts: dict[int, dt.datetime] = {}
     sessions: dict[int, Session] = {}
     for slot in (
-        selectors.release_slots(umbrella)
+        selectors.release_slots(umbrella, release)
         .filter(session_id__in=reasons)
         .select_related("session")
         .prefetch_related(None)

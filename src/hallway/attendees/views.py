@@ -84,12 +84,10 @@ def _event(slug: str) -> tuple[Event, Event]:
 
 def _page(request, template: str, event: Event, **context) -> HttpResponse:
     umbrella = event.umbrella
+    if "release" not in context:
+        context["release"] = latest_release(umbrella)
     with timezone.override(umbrella.tz):
-        response = render(
-            request,
-            template,
-            {"event": event, "umbrella": umbrella, "release": latest_release(umbrella), **context},
-        )
+        response = render(request, template, {"event": event, "umbrella": umbrella, **context})
     return _private(response)
 
 
@@ -122,7 +120,7 @@ def star(request, event: str, session: str):
     event, umbrella = _event(event)
     if not _same_site(request):
         raise PermissionDenied("Stars are only accepted from this site's own pages.")
-    session = selectors.public_session(umbrella, session)
+    session = services.starrable_session(umbrella, session)
     action = request.POST.get("action", "toggle")
     if action not in ("star", "unstar", "toggle"):
         return HttpResponse(
@@ -197,7 +195,10 @@ def agenda_page(request, event: Event, umbrella: Event, attendee, **extra) -> Ht
         event,
         agenda=mine,
         attendee=attendee,
-        watch_later=watch_later_of(attendee, umbrella),
+        release=mine.release,
+        watch_later=watch_later_of(
+            attendee, umbrella, favourites=mine.favourites, release=mine.release
+        ),
         email_outcome=request.GET.get("email", ""),
         **extra,
     )
