@@ -30,7 +30,7 @@ from django.utils.http import quote_etag, url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hallway.attendees import services
+from hallway.attendees import calendar, services
 from hallway.attendees.models import Attendee
 from hallway.events.models import Event
 from hallway.schedule import selectors
@@ -274,14 +274,14 @@ def restore(request, event: str, token):
 
 
 def _calendar(request, umbrella: Event, attendee: Attendee, *, download: bool) -> HttpResponse:
-    version = services.feed_version(attendee, umbrella)
+    version = calendar.feed_version(attendee, umbrella)
     key = "agenda-ics:" + hashlib.sha256(f"{version}|{request.get_host()}".encode()).hexdigest()
     etag = quote_etag(key[12:44])
     if etag in request.headers.get("If-None-Match", ""):
         return _private(HttpResponseNotModified(headers={"ETag": etag}), store=True)
     body = cache.get(key)
     if body is None:
-        body = services.agenda_calendar(
+        body = calendar.agenda_calendar(
             attendee, umbrella, base_url=request.build_absolute_uri("/").rstrip("/")
         )
         cache.set(key, body, timeout=24 * 3600)
