@@ -1,10 +1,11 @@
-"""One attendee cannot read or change another's agenda or feed, through any address of the
-attendees app (read from the URL configuration, so a new address without a row fails);
-tokens are revocable; another device and logging in keep every star; 200 concurrent stars
-on PostgreSQL lose nothing."""
+"""One attendee cannot read or change another's agenda, feed, notes, recap, watch-later list
+or email setting, through any address of the attendees app (read from the URL configuration,
+so a new address without a row fails); tokens are revocable; another device and logging in
+keep every star; 200 concurrent stars on PostgreSQL lose nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import uuid
 
@@ -12,12 +13,13 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import get_resolver, reverse
+from django.utils import timezone
 
 from factories import PASSWORD, make_user
-from hallway.attendees import services
-from hallway.attendees.models import Attendee, Favourite
+from hallway.attendees import emails, personal, services
+from hallway.attendees.models import Attendee, Favourite, Note, WatchLater
 
-from .conftest import build_world, post_star
+from .conftest import build_world, move, post_star
 
 pytestmark = pytest.mark.django_db
 
@@ -114,7 +116,118 @@ def check_manifest(p: Pair):
     assert not response.cookies
 
 
+def _note(p: Pair, who: Client, name: str = "note") -> str:
+    return who.get(reverse(f"attendees:{name}", args=["alpha", p.world.apricot.slug])).content
+
+
+def check_note(p: Pair):
+    personal.save_note(p.mine, p.world.apricot, "owner's secret")
+    for name in ("note", "note_form"):
+        assert b"owner's secret" in _note(p, p.owner, name)
+        assert b"owner's secret" not in _note(p, p.stranger, name)
+        assert b"owner's secret" not in _note(p, Client(), name)
+    # Writing through the same address writes the stranger's own note, never the owner's.
+    url = reverse("attendees:note", args=["alpha", p.world.apricot.slug])
+    p.stranger.post(url, {"text": "overwritten?"})
+    p.stranger.post(url, {"text": ""})
+    assert Note.objects.get(attendee=p.mine).text == "owner's secret"
+    assert not Note.objects.filter(attendee=p.theirs).exists()
+
+
+def check_note_form(p: Pair):
+    check_note(p)
+
+
+def check_mark(p: Pair):
+    url = reverse("attendees:mark", args=["alpha", p.world.apricot.slug])
+    assert p.stranger.post(url, {"mark": "missed"}).status_code == 400  # not their favourite
+    p.stranger.post(url, {"mark": "pick"})
+    assert Favourite.objects.get(attendee=p.mine).attendance == ""
+    personal.mark_watch_later(p.mine, p.world.apricot, True)
+    p.stranger.post(url, {"mark": "unwatch"})
+    assert WatchLater.objects.filter(attendee=p.mine).exists()
+    assert Client().post(url, {"mark": "missed"}).status_code == 400
+
+
+def check_watch_later(p: Pair):
+    personal.mark_watch_later(p.mine, p.world.cherry, True)
+    url = reverse("attendees:watch_later", args=["alpha"])
+    assert b"Talk Cherry" in p.owner.get(url).content
+    assert b"Talk Cherry" not in p.stranger.get(url).content
+    assert b"Talk Cherry" not in Client().get(url).content
+    assert "Talk Cherry" not in _agenda(p, p.stranger)
+
+
+def check_recap(p: Pair, name: str = "recap"):
+    move(p.world.apricot, timezone.now() - dt.timedelta(days=1))
+    personal.save_note(p.mine, p.world.apricot, "owner's recap note")
+    url = reverse(f"attendees:{name}", args=["alpha"])
+    assert b"owner's recap note" in p.owner.get(url).content
+    for other in (p.stranger, Client()):
+        body = other.get(url).content
+        assert b"Talk Apricot" not in body and b"owner's recap note" not in body
+
+
+def check_recap_markdown(p: Pair):
+    check_recap(p, "recap_markdown")
+
+
+def check_email(p: Pair):
+    Attendee.objects.filter(pk=p.mine.pk).update(email="owner@example.org", notify_changes=True)
+    url = reverse("attendees:email", args=["alpha"])
+    assert "owner@example.org" not in _agenda(p, p.stranger)
+    p.stranger.post(url, {"email": ""})  # "no emails", for the stranger's own agenda
+    p.stranger.post(url, {"email": "stranger@example.org", "notify": "on"})
+    fresh = Attendee.objects.get(pk=p.mine.pk)
+    assert (fresh.email, fresh.notify_changes, fresh.pending_email) == (
+        "owner@example.org",
+        True,
+        "",
+    )
+    assert Attendee.objects.get(pk=p.theirs.pk).pending_email == "stranger@example.org"
+
+
+def check_confirm_email(p: Pair):
+    Attendee.objects.filter(pk=p.mine.pk).update(pending_email="owner@example.org")
+    p.mine.refresh_from_db()
+    good = emails.confirmation_url(p.mine, "owner@example.org").split("testserver")[-1]
+    token = good.rstrip("/").rsplit("/", 1)[-1]
+    # Not another umbrella's, not an unsubscribe token, not a token tampered with.
+    assert (
+        p.stranger.get(reverse("attendees:confirm_email", args=["zulu", token])).status_code == 404
+    )
+    Attendee.objects.filter(pk=p.mine.pk).update(email="owner@example.org")
+    p.mine.refresh_from_db()
+    as_unsubscribe = emails.unsubscribe_url(p.mine).rstrip("/").rsplit("/", 1)[-1]
+    for wrong in (as_unsubscribe, token[:-2] + "xx"):
+        url = reverse("attendees:confirm_email", args=["alpha", wrong])
+        assert p.stranger.post(url).status_code == 404
+    assert Attendee.objects.get(pk=p.mine.pk).notify_changes is False
+
+
+def check_unsubscribe(p: Pair):
+    Attendee.objects.filter(pk=p.mine.pk).update(
+        email="owner@example.org", pending_email="owner@example.org", notify_changes=True
+    )
+    p.mine.refresh_from_db()
+    as_confirm = emails.confirmation_url(p.mine, "owner@example.org").rstrip("/").rsplit("/")[-1]
+    token = emails.unsubscribe_url(p.mine).rstrip("/").rsplit("/", 1)[-1]
+    for event, wrong in (("alpha", as_confirm), ("alpha", token[:-2] + "xx"), ("zulu", token)):
+        url = reverse("attendees:unsubscribe", args=[event, wrong])
+        assert p.stranger.post(url).status_code == 404
+    assert Attendee.objects.get(pk=p.mine.pk).notify_changes is True
+
+
 MATRIX = {
+    "note": check_note,
+    "note_form": check_note_form,
+    "mark": check_mark,
+    "watch_later": check_watch_later,
+    "recap": check_recap,
+    "recap_markdown": check_recap_markdown,
+    "email": check_email,
+    "confirm_email": check_confirm_email,
+    "unsubscribe": check_unsubscribe,
     "manifest": check_manifest,
     "agenda": check_agenda,
     "starred": check_starred,
@@ -134,6 +247,48 @@ def test_every_attendees_url_has_a_check():
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_one_attendee_cannot_reach_anothers(pair, name):
     MATRIX[name](pair)
+
+
+PRIVATE_PAGES = [
+    ("agenda", []),
+    ("device", []),
+    ("note", ["talk-apricot"]),
+    ("note_form", ["talk-apricot"]),
+    ("watch_later", []),
+    ("recap", []),
+    ("recap_markdown", []),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), PRIVATE_PAGES)
+def test_every_page_of_an_agenda_is_private(pair, name, args):
+    for who in (pair.owner, Client()):
+        response = who.get(reverse(f"attendees:{name}", args=["alpha", *args]))
+        assert response.status_code == 200
+        assert response["Cache-Control"] == "private, no-store"
+        assert "Cookie" in response["Vary"]
+
+
+def test_the_other_device_link_has_a_private_qr_code(pair):
+    import io
+
+    response = pair.owner.get(reverse("attendees:device", args=["alpha"]))
+    assert response["Cache-Control"] == "private, no-store"
+    body = response.content.decode()
+    svg = body.split('<figure class="qr" id="restore-qr">')[1].split("<figcaption>")[0]
+    assert svg.startswith("<svg") and "<path" in svg
+    # The code is the private link's own (the same modules as segno draws for that link).
+    import segno
+
+    link = f"http://testserver/alpha/agenda/restore/{pair.mine.token}/"
+    expected = io.BytesIO()
+    segno.make(link, error="m").save(expected, kind="svg", xmldecl=False, svgns=False, scale=4)
+    modules = expected.getvalue().decode().split('d="')[1].split('"')[0]
+    assert f'd="{modules}"' in svg
+    assert (
+        str(pair.mine.token)
+        not in pair.stranger.get(reverse("attendees:device", args=["alpha"])).content.decode()
+    )
 
 
 def test_rotating_the_device_token_revokes_the_old_link_and_cookie(pair):

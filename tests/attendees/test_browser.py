@@ -1,10 +1,14 @@
 """The attendee's path in a real Chromium: star from the grid without JavaScript (forms that
 come back) and with it (htmx in place, marked again after a reload), see the clash and an
 alternative, subscribe to the feed and read it with icalendar, then go offline: the agenda and
-a starred session page still open, and a star made offline is saved once back online."""
+a starred session page still open, and a star made offline is saved once back online.  Then
+notes: one written on yesterday's session (htmx in place) and found on the recap, a session
+marked "watch later", and a note written offline that the service worker sends once back
+online."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import urllib.request
 
@@ -15,7 +19,11 @@ from chromium import NEEDS_CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-from hallway.attendees.models import Favourite  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from factories import make_session, place  # noqa: E402
+from hallway.attendees.models import Favourite, Note  # noqa: E402
+from hallway.schedule.services import release_schedule  # noqa: E402
 
 from .conftest import build_world  # noqa: E402
 
@@ -33,7 +41,11 @@ def _star_button(page, title: str):
 def test_an_attendees_path(live_server, browser):
     from playwright.sync_api import expect
 
-    build_world()
+    world = build_world()
+    # A session held yesterday, for the recap (the world's others are in 2030).
+    yesterday = make_session(world.apricot.event, "Talk Yesterday")
+    place(yesterday, world.beaver, timezone.now().replace(microsecond=0) - dt.timedelta(days=1))
+    release_schedule(world.alpha, "2.1")
     site = live_server.url
 
     # Without JavaScript: each star is a form that posts and comes back to the grid.
@@ -116,7 +128,49 @@ def test_an_attendees_path(live_server, browser):
     ]
     page.reload()
     expect(_star_button(page, "Talk Blueberry")).to_have_attribute("aria-pressed", "true")
+    _notes_walk(page, context, site)
     context.close()
+
+
+def _notes_walk(page, context, site):
+    from playwright.sync_api import expect
+
+    # A note on yesterday's session: the notes block loads into the cached page and saves in
+    # place; the recap shows it.
+    page.goto(f"{site}/alpha/sessions/talk-yesterday/")
+    page.locator(".session-head form.star button").click()
+    expect(page.locator(".session-head form.star button")).to_have_attribute("aria-pressed", "true")
+    page.get_by_label("Write a note").fill("### What I learnt\n\nMeasure *first*.")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.locator("#my-notes .note-saved")).to_have_text("Note saved.")
+    expect(page.locator("#my-notes .note-text h3")).to_have_text("What I learnt")
+    assert page.url.endswith("/alpha/sessions/talk-yesterday/")  # htmx: no navigation
+    page.get_by_role("link", name="My agenda").click()
+    page.get_by_role("link", name="My recap").click()
+    recap = page.locator("#recap-talk-yesterday")
+    expect(recap.locator(".note-text em")).to_have_text("first")
+    expect(page.locator(".recap-item")).to_have_count(1)  # the 2030 sessions are not over
+
+    # Watch later, from a session page; it shows on the agenda.
+    page.goto(f"{site}/alpha/sessions/talk-blueberry/")
+    page.get_by_role("button", name="Watch later").click()
+    expect(page.locator("#my-notes")).to_contain_text("On your watch-later list")
+    page.goto(f"{site}/alpha/agenda/")
+    expect(page.locator("#watch-later .watch-item")).to_contain_text("Talk Blueberry")
+
+    # A note written offline waits in the service worker and is saved once back online.
+    page.evaluate(KEPT, "/alpha/agenda/notes/talk-cherry/block/")
+    context.set_offline(True)
+    page.goto(f"{site}/alpha/sessions/talk-cherry/")
+    page.get_by_label("Write a note").fill("Written on the plane")
+    page.get_by_role("button", name="Save note").click()
+    expect(page.locator("#my-notes[data-queued=true] .note-queued")).to_contain_text("offline")
+    assert not Note.objects.filter(session__slug="talk-cherry").exists()
+    context.set_offline(False)
+    expect(page.locator("html[data-notes-replayed=true]")).to_have_count(1)
+    assert Note.objects.get(session__slug="talk-cherry").text == "Written on the plane"
+    page.reload()
+    expect(page.locator("#my-notes .note-text")).to_have_text("Written on the plane")
 
 
 # Waits (up to 10 s) until the service worker holds a page in its cache.

@@ -34,6 +34,10 @@ class Attendee(TimeStamped):
     notify_changes = models.BooleanField(
         default=False, help_text="Email me when a session I starred moves or is cancelled."
     )
+    # An address given but not yet confirmed through the link mailed to it (double opt-in):
+    # ``email`` is only ever an address its owner confirmed, so nobody is mailed on a
+    # stranger's say-so.
+    pending_email = models.EmailField(blank=True)
 
     class Meta:
         constraints = [
@@ -51,10 +55,45 @@ class Attendee(TimeStamped):
 
 
 class Favourite(TimeStamped):
+    GOING, SKIPPED, MISSED = "", "skipped", "missed"
+    ATTENDANCE = [
+        (GOING, "Going"),
+        (SKIPPED, "Went to another session at the same time"),
+        (MISSED, "Missed it"),
+    ]
+
     attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="favourites")
     session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="favourites")
+    # Whether the attendee went: a skipped or missed favourite is on the watch-later list and
+    # not in the recap.
+    attendance = models.CharField(max_length=8, choices=ATTENDANCE, default=GOING, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["attendee", "session"], name="favourite_unique")
+        ]
+
+
+class Note(TimeStamped):
+    """An attendee's private note on a session (Markdown, rendered through the sanitiser)."""
+
+    MAX_LENGTH = 20_000
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="notes")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=MAX_LENGTH)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["attendee", "session"], name="note_unique")]
+
+
+class WatchLater(TimeStamped):
+    """A session the attendee marked to watch later (besides the favourites they missed)."""
+
+    attendee = models.ForeignKey(Attendee, on_delete=models.CASCADE, related_name="watch_later")
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["attendee", "session"], name="watch_later_unique")
         ]

@@ -30,7 +30,7 @@ from django.utils.http import quote_etag, url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from hallway.attendees import services
+from hallway.attendees import calendar, services
 from hallway.attendees.models import Attendee
 from hallway.events.models import Event
 from hallway.schedule import selectors
@@ -84,12 +84,10 @@ def _event(slug: str) -> tuple[Event, Event]:
 
 def _page(request, template: str, event: Event, **context) -> HttpResponse:
     umbrella = event.umbrella
+    if "release" not in context:
+        context["release"] = latest_release(umbrella)
     with timezone.override(umbrella.tz):
-        response = render(
-            request,
-            template,
-            {"event": event, "umbrella": umbrella, "release": latest_release(umbrella), **context},
-        )
+        response = render(request, template, {"event": event, "umbrella": umbrella, **context})
     return _private(response)
 
 
@@ -122,7 +120,7 @@ def star(request, event: str, session: str):
     event, umbrella = _event(event)
     if not _same_site(request):
         raise PermissionDenied("Stars are only accepted from this site's own pages.")
-    session = selectors.public_session(umbrella, session)
+    session = services.starrable_session(umbrella, session)
     action = request.POST.get("action", "toggle")
     if action not in ("star", "unstar", "toggle"):
         return HttpResponse(
@@ -166,29 +164,50 @@ def starred(request, event: str):
     buttons (and a CSRF token for the forms it sends)."""
     _event_, umbrella = _event(event)
     attendee = _attendee(request, umbrella)
+    slugs = services.starred_slugs(attendee)
+    pages = [reverse("attendees:agenda", args=[umbrella.slug])]
+    for slug in slugs:
+        pages.append(reverse("agenda:session", args=[umbrella.slug, slug]))
+        pages.append(reverse("attendees:note_form", args=[umbrella.slug, slug]))
     return _private(
         JsonResponse(
             {
-                "starred": services.starred_slugs(attendee),
+                "starred": slugs,
                 "agenda": reverse("attendees:agenda", args=[umbrella.slug]),
-                # What the service worker keeps for offline use.
-                "pages": [reverse("attendees:agenda", args=[umbrella.slug])]
-                + [
-                    reverse("agenda:session", args=[umbrella.slug, slug])
-                    for slug in services.starred_slugs(attendee)
-                ],
+                # What the service worker keeps for offline use: the agenda, each starred
+                # session's page and its notes block.
+                "pages": pages,
                 "csrf": get_token(request),
             }
         )
     )
 
 
+def agenda_page(request, event: Event, umbrella: Event, attendee, **extra) -> HttpResponse:
+    """My agenda, with the watch-later list and the email form (``extra``: the form's error
+    and what was typed, when it is shown again)."""
+    from hallway.attendees.personal import watch_later_of
+
+    mine = services.agenda_of(attendee, umbrella)
+    return _page(
+        request,
+        "attendees/agenda.html",
+        event,
+        agenda=mine,
+        attendee=attendee,
+        release=mine.release,
+        watch_later=watch_later_of(
+            attendee, umbrella, favourites=mine.favourites, release=mine.release
+        ),
+        email_outcome=request.GET.get("email", ""),
+        **extra,
+    )
+
+
 @require_safe
 def agenda(request, event: str):
     event, umbrella = _event(event)
-    attendee = _attendee(request, umbrella)
-    mine = services.agenda_of(attendee, umbrella)
-    return _page(request, "attendees/agenda.html", event, agenda=mine, attendee=attendee)
+    return agenda_page(request, event, umbrella, _attendee(request, umbrella))
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -222,7 +241,19 @@ def device(request, event: str):
                 reverse("attendees:feed", args=[umbrella.slug, attendee.feed_token])
             ),
         }
+        links["qr"] = qr_svg(links["restore"])
     return _page(request, "attendees/device.html", event, attendee=attendee, links=links)
+
+
+def qr_svg(link: str):
+    """The private link as a QR code (inline SVG, drawn on the server: no script, no image
+    address that could be cached or logged apart from this private page)."""
+    import segno
+    from django.utils.safestring import mark_safe
+
+    code = segno.make(link, error="m")
+    svg = code.svg_inline(scale=4, dark="#1b1f24", light="#ffffff", title="QR code of the link")
+    return mark_safe(svg)  # noqa: S308 - segno's own markup of a URL we built
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -243,14 +274,14 @@ def restore(request, event: str, token):
 
 
 def _calendar(request, umbrella: Event, attendee: Attendee, *, download: bool) -> HttpResponse:
-    version = services.feed_version(attendee, umbrella)
+    version = calendar.feed_version(attendee, umbrella)
     key = "agenda-ics:" + hashlib.sha256(f"{version}|{request.get_host()}".encode()).hexdigest()
     etag = quote_etag(key[12:44])
     if etag in request.headers.get("If-None-Match", ""):
         return _private(HttpResponseNotModified(headers={"ETag": etag}), store=True)
     body = cache.get(key)
     if body is None:
-        body = services.agenda_calendar(
+        body = calendar.agenda_calendar(
             attendee, umbrella, base_url=request.build_absolute_uri("/").rstrip("/")
         )
         cache.set(key, body, timeout=24 * 3600)

@@ -52,6 +52,8 @@ MODELS: list[tuple[str, str]] = [
     ("schedule.Slot", "schedule__event"),
     ("attendees.Attendee", "event"),
     ("attendees.Favourite", "attendee__event"),
+    ("attendees.Note", "attendee__event"),
+    ("attendees.WatchLater", "attendee__event"),
     ("cfp.CallForPapers", "event"),
     ("cfp.CallForPapers_session_types", "callforpapers__event"),
     ("cfp.CallForPapers_tracks", "callforpapers__event"),
@@ -74,7 +76,7 @@ MODELS: list[tuple[str, str]] = [
 ]
 # Tables added after format 1 was first written: a backup made before them restores with
 # them empty (an older hallway had nothing to put there).
-ADDED_LATER = {"audit.auditentry"}
+ADDED_LATER = {"audit.auditentry", "attendees.note", "attendees.watchlater"}
 # Kept out on purpose: a speaker's profile belongs to the account, not to an event (it is
 # shared by every event the person speaks at).  Uploaded files (answers' files, photos) are
 # not in the file either: back up the media directory beside it.

@@ -309,6 +309,8 @@ class Message(TimeStamped):
     #: Which template it was written from (``MailTemplate.KINDS``); empty for older rows.
     #: The reminder service reads it to leave alone whom it reminded lately.
     kind = models.CharField(max_length=12, blank=True, db_index=True)
+    #: Extra mail headers (an attendee's change email carries List-Unsubscribe, RFC 8058).
+    headers = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     #: When a failed message is due to be tried again (``hallway worker`` does); empty once

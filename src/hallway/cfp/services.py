@@ -559,6 +559,7 @@ def deliver(messages: list[Message]) -> None:
                 body=message.body,
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 to=[message.to],
+                headers=message.headers or None,
             ).send()
         except Exception as exc:  # noqa: BLE001 - any backend error is recorded, not lost
             message.state = Message.FAILED

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
+from hallway.attendees.emails import unsubscribe_headers, unsubscribe_url
 from hallway.attendees.services import attendees_to_notify
 from hallway.cfp.models import Message
 from hallway.cfp.services import send_later
@@ -40,6 +41,9 @@ class Notice:
     name: str
     user: object | None
     lines: list[str]
+    # An attendee's notice: the one-click unsubscribe link, in the text and the headers.
+    unsubscribe: str = ""
+    headers: dict = dataclasses.field(default_factory=dict)
 
 
 def when(slot: Slot, event: Event) -> str:
@@ -98,7 +102,15 @@ def release_notices(umbrella: Event, diff: ScheduleDiff) -> list[Notice]:
     for attendee, starred in attendees_to_notify(umbrella, lines):
         notice = notices.setdefault(
             ("attendee", attendee.email.lower()),
-            Notice("attendee", attendee.email, "", attendee.user, []),
+            Notice(
+                "attendee",
+                attendee.email,
+                "",
+                attendee.user,
+                [],
+                unsubscribe_url(attendee),
+                unsubscribe_headers(attendee),
+            ),
         )
         for pk in sorted(starred):
             notice.lines.extend(x for x in lines[pk] if x not in notice.lines)
@@ -136,6 +148,8 @@ def compose(notice: Notice, release: Schedule) -> tuple[str, str]:
     ]
     if notice.kind == "attendee":
         body += ["", "You get this because you asked to hear when a session you starred changes."]
+        if notice.unsubscribe:
+            body.append(f"To stop these emails, open: {notice.unsubscribe}")
     return subject[:300], "\n".join(body) + "\n"
 
 
@@ -153,6 +167,7 @@ def notify_release(release: Schedule, previous: Schedule) -> list[Message]:
                 to=notice.to,
                 subject=subject,
                 body=body,
+                headers=notice.headers,
                 state=Message.QUEUED,
             )
         )

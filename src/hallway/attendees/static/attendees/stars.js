@@ -177,7 +177,31 @@
       });
   });
 
+  // Notes made offline wait in the service worker (sw.js); ask it to send them.
+  function replayNotes() {
+    if ("serviceWorker" in navigator && navigator.onLine) {
+      navigator.serviceWorker.ready.then(function (registration) {
+        if (registration.active) {
+          registration.active.postMessage({ replay: true });
+        }
+      });
+    }
+  }
+
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (!event.data || event.data.replayed === undefined) {
+        return;
+      }
+      document.documentElement.dataset.notesWaiting = String(event.data.waiting);
+      if (event.data.replayed) {
+        document.documentElement.dataset.notesReplayed = "true";
+      }
+    });
+  }
+
   window.addEventListener("online", replay);
+  window.addEventListener("online", replayNotes);
   window.addEventListener("offline", status);
 
   function start() {
@@ -186,6 +210,7 @@
     }
     load();
     replay();
+    replayNotes();
   }
 
   if (document.readyState === "loading") {
