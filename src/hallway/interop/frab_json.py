@@ -15,11 +15,11 @@ import re
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta
-from importlib import metadata
 from zoneinfo import ZoneInfo
 
 from hallway.common.validators import is_colour, is_safe_url
 
+from . import _json
 from . import _shared as sh
 from .model import Day, Entry, Link, Person, Programme, Room, Track, derive_uuid, slugify
 
@@ -68,7 +68,7 @@ _EVENT_KEYS = frozenset(
 
 class _Reader:
     def __init__(self, time_zone: str | None) -> None:
-        self.j = sh.JsonPath(FORMAT)
+        self.j = _json.JsonPath(FORMAT)
         self.default_zone = time_zone
         self.rooms: dict[str, Room] = {}
         self.tracks: dict[str, Track] = {}
@@ -305,7 +305,7 @@ def _positive(value: int | None) -> int | None:
 
 def parse_frab_json(data: bytes, *, time_zone: str | None = None) -> Programme:
     """Read a frab/pretalx/C3VOC ``schedule.json`` (v1)."""
-    return parse_frab_json_document(sh.load_json(data, format=FORMAT), time_zone=time_zone)
+    return parse_frab_json_document(_json.load_json(data, format=FORMAT), time_zone=time_zone)
 
 
 def parse_frab_json_document(document: object, *, time_zone: str | None = None) -> Programme:
@@ -439,7 +439,7 @@ def export_frab_json_document(programme: Programme) -> dict:
     schedule["conference"] = conference
     return {
         "$schema": SCHEMA_ID,
-        "generator": {"name": "hallway", "version": _generator_version()},
+        "generator": {"name": "hallway", "version": sh.generator_version()},
         "schedule": schedule,
     }
 
@@ -483,13 +483,6 @@ def export_frab_json(programme: Programme) -> bytes:
     """``schedule.json`` v1, valid against C3VOC's ``schema.json`` (draft-06)."""
     document = export_frab_json_document(programme)
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def _generator_version() -> str:
-    try:
-        return metadata.version("hallway")
-    except metadata.PackageNotFoundError:
-        return "dev"
 
 
 __all__ = ["export_frab_json", "json_acronym", "parse_frab_json", "parse_frab_json_document"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from . import _json
 from . import _shared as sh
 from .model import Day, Entry, Link, Person, Programme, Room, Track, derive_uuid
 
@@ -35,7 +36,7 @@ def _logo(value: object) -> str | None:
     return value.strip() or None if isinstance(value, str) else None
 
 
-def _links(j: sh.JsonPath, value: object, path: str) -> list[Link]:
+def _links(j: _json.JsonPath, value: object, path: str) -> list[Link]:
     links = []
     for i, item in enumerate(j.arr(value, path)):
         item = j.obj(item, f"{path}[{i}]")
@@ -51,7 +52,7 @@ def _links(j: sh.JsonPath, value: object, path: str) -> list[Link]:
 
 
 def parse_schedule2_document(document: object, *, time_zone: str | None = None) -> Programme:
-    j = sh.JsonPath(FORMAT)
+    j = _json.JsonPath(FORMAT)
     warnings: list[str] = []
     with sh.unexpected_content(FORMAT):
         root = j.obj(document, "$")
@@ -215,4 +216,4 @@ def parse_schedule2_document(document: object, *, time_zone: str | None = None) 
 
 def parse_schedule2(data: bytes, *, time_zone: str | None = None) -> Programme:
     """Read a C3VOC/hub ``schedule2`` JSON document."""
-    return parse_schedule2_document(sh.load_json(data, format=FORMAT), time_zone=time_zone)
+    return parse_schedule2_document(_json.load_json(data, format=FORMAT), time_zone=time_zone)

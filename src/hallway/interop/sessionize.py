@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from . import _json
 from . import _shared as sh
 from .model import Entry, Link, Person, Programme, Room, Track, derive_uuid
 
@@ -46,7 +47,7 @@ def _as_all(document: object, view: str) -> tuple[dict, list[str]]:
     Sessions (a list of groups of sessions) and GridSmart (days → rooms → sessions) carry
     whole sessions whose speakers and categories are objects; Speakers carries people and
     only the ids and titles of their sessions, which are read as unscheduled titles."""
-    j = sh.JsonPath(FORMAT)
+    j = _json.JsonPath(FORMAT)
     if view == "Speakers":
         speakers, sessions = [], {}
         for i, item in enumerate(document):
@@ -117,7 +118,7 @@ def _as_all(document: object, view: str) -> tuple[dict, list[str]]:
 def parse_sessionize_document(
     document: object, *, time_zone: str | None = None, title: str = ""
 ) -> Programme:
-    j = sh.JsonPath(FORMAT)
+    j = _json.JsonPath(FORMAT)
     warnings: list[str] = []
     with sh.unexpected_content(FORMAT):
         view = view_of(document)
@@ -268,4 +269,4 @@ def parse_sessionize_document(
 
 def parse_sessionize(data: bytes, *, time_zone: str | None = None) -> Programme:
     """Read a Sessionize "All" JSON export."""
-    return parse_sessionize_document(sh.load_json(data, format=FORMAT), time_zone=time_zone)
+    return parse_sessionize_document(_json.load_json(data, format=FORMAT), time_zone=time_zone)

@@ -4,6 +4,8 @@ limit per speaker, and withdrawal.  Every state transition is one transaction wr
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -32,6 +34,7 @@ CONTENT_FIELDS = (
 )
 
 
+@dataclasses.dataclass
 class StaleEdit(Exception):
     """Someone saved the submission after this form was opened.  ``saved`` is the submission
     as it is now, ``changed`` the fields whose saved value differs from what was posted."""
