@@ -157,12 +157,30 @@ class _Reader:
         return FormatError(message, self.where(element, path), format=FORMAT)
 
     def read(self) -> Programme:
+        """The conference, its tracks, then day by day its rooms and events; last, what the
+        whole file settles (rooms in use, the zone, warnings, duplicate guids)."""
         root = self.root
         if root.tag != "schedule":
             raise self.fail(f"root element is <{root.tag}>, expected <schedule>", root, "/")
         conference = root.find("conference")
         if conference is None:
             raise self.fail("no <conference> element", root, "/schedule")
+        programme, day_change = self._read_conference(conference)
+        # Tracks are declared in <conference> (frab, pretalx) or a top-level <tracks> (FOSDEM).
+        for i, element in enumerate(conference.findall("track"), start=1):
+            self._declare_track(element, f"/schedule/conference/track[{i}]")
+        for i, element in enumerate(root.findall("tracks/track"), start=1):
+            self._declare_track(element, f"/schedule/tracks/track[{i}]")
+        sessions: list[Entry] = []
+        for d, day_el in enumerate(root.findall("day"), start=1):
+            sessions += self._read_day_events(day_el, d, day_change, programme)
+        programme.sessions = sessions
+        self._finish(programme)
+        return programme
+
+    def _read_conference(self, conference: Element) -> tuple[Programme, time | None]:
+        """The programme as ``<conference>`` describes it, and its day change (if given)."""
+        root = self.root
         cpath = "/schedule/conference"
 
         def ctext(tag: str) -> str:
@@ -207,38 +225,40 @@ class _Reader:
                 ctext("day_change"), format=FORMAT, location=f"{cpath}/day_change"
             )
             programme.day_change = day_change
-        # Tracks are declared in <conference> (frab, pretalx) or a top-level <tracks> (FOSDEM).
-        for i, element in enumerate(conference.findall("track"), start=1):
-            self._declare_track(element, f"{cpath}/track[{i}]")
-        for i, element in enumerate(root.findall("tracks/track"), start=1):
-            self._declare_track(element, f"/schedule/tracks/track[{i}]")
+        return programme, day_change
 
-        sessions: list[Entry] = []
-        for d, day_el in enumerate(root.findall("day"), start=1):
-            dpath = f"/schedule/day[{d}]"
-            day = self._read_day(day_el, d, dpath)
-            programme.days.append(day)
-            for r, room_el in enumerate(day_el.findall("room"), start=1):
-                rpath = f"{dpath}/room[{r}]"
-                name = (room_el.get("name") or "").strip()
-                room = self._room(name)
-                if room is not None:
-                    if room.guid is None and room_el.get("guid"):
-                        room.guid = self._uuid(room_el.get("guid"), room_el, rpath)
-                    if room.slug is None and room_el.get("slug"):
-                        room.slug = room_el.get("slug")
-                for e, event_el in enumerate(room_el.findall("event"), start=1):
-                    sessions.append(
-                        self._read_event(
-                            event_el, day, day_change, programme, f"{rpath}/event[{e}]"
-                        )
-                    )
-            # FOSDEM 2007: events directly in the day, the room only named inside each event.
-            for e, event_el in enumerate(day_el.findall("event"), start=1):
+    def _read_day_events(
+        self, day_el: Element, d: int, day_change: time | None, programme: Programme
+    ) -> list[Entry]:
+        """The ``d``-th ``<day>`` (appended to the programme's days) and its events, room by
+        room."""
+        dpath = f"/schedule/day[{d}]"
+        day = self._read_day(day_el, d, dpath)
+        programme.days.append(day)
+        sessions = []
+        for r, room_el in enumerate(day_el.findall("room"), start=1):
+            rpath = f"{dpath}/room[{r}]"
+            name = (room_el.get("name") or "").strip()
+            room = self._room(name)
+            if room is not None:
+                if room.guid is None and room_el.get("guid"):
+                    room.guid = self._uuid(room_el.get("guid"), room_el, rpath)
+                if room.slug is None and room_el.get("slug"):
+                    room.slug = room_el.get("slug")
+            for e, event_el in enumerate(room_el.findall("event"), start=1):
                 sessions.append(
-                    self._read_event(event_el, day, day_change, programme, f"{dpath}/event[{e}]")
+                    self._read_event(event_el, day, day_change, programme, f"{rpath}/event[{e}]")
                 )
-        programme.sessions = sessions
+        # FOSDEM 2007: events directly in the day, the room only named inside each event.
+        for e, event_el in enumerate(day_el.findall("event"), start=1):
+            sessions.append(
+                self._read_event(event_el, day, day_change, programme, f"{dpath}/event[{e}]")
+            )
+        return sessions
+
+    def _finish(self, programme: Programme) -> None:
+        """What only the whole file decides: the rooms in use, the zone, the warnings."""
+        sessions = programme.sessions
         # A <room> wrapper names a room only for the events inside it: one that no event is
         # in (an empty wrapper, or its events name another room) is not a room of the file.
         used = {id(s.room) for s in sessions}
@@ -262,7 +282,6 @@ class _Reader:
             + sh.ignored_warning(self.ignored)
         )
         sh.dedupe_guids(programme)
-        return programme
 
     def _declare_track(self, element: Element, path: str) -> None:
         name = (element.get("name") or element.text or "").strip()
