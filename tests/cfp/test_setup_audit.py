@@ -1,6 +1,6 @@
-"""Changes made on the call's set-up pages (score categories, deadlines per session type, the
-review team) are in the event's audit log, as an organiser reads it on the log page: who, what,
-and the values before and after."""
+"""Changes made on the call's set-up pages (questions, score categories, deadlines per session
+type, the review team) are in the event's audit log, as an organiser reads it on the log
+page: who, what, and the values before and after."""
 
 from __future__ import annotations
 
@@ -94,3 +94,21 @@ def test_deadline_changes_are_on_the_log_page(client, organiser, open_cfp):
     [(_, _, _, values)] = log_rows(client, "deadline.changed")
     assert values == "closes_at: 2099-02-12T07:59:00Z → 2099-02-13T07:59:00Z"
     assert len(log_rows(client, "deadline.deleted")) == 1
+
+
+def test_question_changes_are_on_the_log_page(client, organiser, open_cfp):
+    data = {"text": "T-shirt size", "help_text": "", "kind": "choice", "target": "speaker",
+            "position": "5", "choices_text": "S\nM"}  # fmt: skip
+    assert client.post(f"{M}/questions/", data).status_code == 302
+    question = open_cfp.questions.get(text="T-shirt size")
+    data["choices_text"] = "S\nM\nL"
+    assert client.post(f"{M}/questions/{question.pk}/", data).status_code == 302
+    client.post(f"{M}/questions/{question.pk}/", {"delete": "1"})
+
+    [(_, who, what, values)] = log_rows(client, "question.created")
+    assert who == organiser.get_username() and "T-shirt size" in what
+    assert "choices: — → ['S', 'M']" in values
+    [(_, _, _, values)] = log_rows(client, "question.changed")
+    assert values == "choices: ['S', 'M'] → ['S', 'M', 'L']"
+    assert len(log_rows(client, "question.deleted")) == 1
+    assert not open_cfp.questions.filter(pk=question.pk).exists()

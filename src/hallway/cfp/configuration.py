@@ -1,8 +1,8 @@
-"""How organisers set up one event's call for papers beyond its settings: the score categories
-reviewers fill in, per-session-type deadlines, and the team (reviewers and track organisers,
-each optionally limited to some tracks).  Plain functions, each one transaction that writes
-its change to the event's audit log (``by`` is who acted); the pages in ``views_setup`` only
-parse input and call them.
+"""How organisers set up one event's call for papers beyond its settings: the questions
+speakers answer, the score categories reviewers fill in, per-session-type deadlines, and the
+team (reviewers and track organisers, each optionally limited to some tracks).  Plain
+functions, each one transaction that writes its change to the event's audit log (``by`` is
+who acted); the pages in ``views_setup`` only parse input and call them.
 
 A team member is added by the email address of an existing account.  hallway does not send
 invitations to people without one: an account is made by the person (sign-up verifies the
@@ -24,6 +24,7 @@ from django.urls import reverse
 from hallway.audit.services import changed, record, snapshot
 from hallway.cfp.models import (
     CallForPapers,
+    Question,
     Review,
     ReviewerScope,
     ReviewScore,
@@ -32,7 +33,8 @@ from hallway.cfp.models import (
 )
 from hallway.events.models import Event, EventRole, SessionType, Track
 
-#: What the log keeps of a score category and of a deadline.
+#: What the log keeps of a question, a score category and a deadline.
+QUESTION_FIELDS = ("text", "help_text", "kind", "target", "required", "choices", "position")
 CATEGORY_FIELDS = ("name", "weight", "max_score", "position")
 DEADLINE_FIELDS = ("session_type", "closes_at")
 
@@ -61,6 +63,35 @@ TEAM_ROLES = {
     EventRole.REVIEWER: "Reviewer",
     EventRole.TRACK_ORGANISER: "Track organiser",
 }
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+def save_question(question: Question, *, by=None) -> Question:
+    """Save a question the page's form has filled in (new, or changed: the log compares it
+    with the row as stored)."""
+    with transaction.atomic():
+        stored = Question.objects.filter(pk=question.pk).first() if question.pk else None
+        before = snapshot(stored, QUESTION_FIELDS) if stored else None
+        question.save()
+        _log_change(question.cfp.event, "question", question, before, QUESTION_FIELDS, by=by)
+    return question
+
+
+def delete_question(question: Question, *, by=None) -> None:
+    """Delete a question nobody has answered yet (answers are kept with their question)."""
+    with transaction.atomic():
+        if question.answers.exists():
+            raise ValidationError("This question has answers already; it cannot be deleted.")
+        record(
+            question.cfp.event,
+            "question.deleted",
+            by=by,
+            obj=question,
+            before=snapshot(question, QUESTION_FIELDS),
+        )
+        question.delete()
 
 
 # --- score categories ------------------------------------------------------------------------

@@ -32,10 +32,11 @@ def questions(request, event, pk=None):
     cfp = _managed(request, event)
     instance = get_object_or_404(Question, cfp=cfp, pk=pk) if pk else None
     if request.method == "POST" and instance is not None and "delete" in request.POST:
-        if instance.answers.exists():
-            messages.error(request, "This question has answers already; it cannot be deleted.")
+        try:
+            configuration.delete_question(instance, by=request.user)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         else:
-            instance.delete()
             messages.success(request, "Question deleted.")
         return redirect("cfp:questions", cfp.event.slug)
     form = QuestionForm(request.POST or None, instance=instance)
@@ -43,7 +44,7 @@ def questions(request, event, pk=None):
         question = form.save(commit=False)
         question.cfp = cfp
         question.choices = form.cleaned_data["choices"]
-        question.save()
+        configuration.save_question(question, by=request.user)
         messages.success(request, f"Question “{question.text}” saved.")
         return redirect("cfp:questions", cfp.event.slug)
     return render(
