@@ -211,8 +211,8 @@ def test_a_rejected_talk_handed_to_a_co_located_event(live_server, browser, smtp
     organiser sees its history from Cluster Day."""
     from playwright.sync_api import expect
 
-    from hallway.cfp import services
     from hallway.cfp.models import CallForPapers
+    from hallway.cfp.services import decisions, submitting
 
     base = live_server.url
     cluster, pipeline = _two_calls()
@@ -227,7 +227,7 @@ def test_a_rejected_talk_handed_to_a_co_located_event(live_server, browser, smtp
         pipeline,
         EventRole.REVIEWER,
     )
-    submission = services.create_submission(
+    submission = submitting.create_submission(
         cluster,
         speaker,
         {
@@ -239,7 +239,7 @@ def test_a_rejected_talk_handed_to_a_co_located_event(live_server, browser, smtp
         },
         submit=True,
     )
-    services.decide(submission, Submission.REJECTED, olga)
+    decisions.decide(submission, Submission.REJECTED, olga)
 
     # 1. Cluster Day's organiser offers it to Pipeline Days and sends the offer.
     organiser = _page(browser)

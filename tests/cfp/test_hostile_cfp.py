@@ -14,8 +14,8 @@ import icalendar
 import pytest
 from defusedxml import ElementTree
 
-from hallway.cfp import services
 from hallway.cfp.models import Question, Submission
+from hallway.cfp.services import decisions, profiles
 from hallway.events.models import Room
 from hallway.programme.models import Speaker
 from hallway.schedule.models import Slot
@@ -74,8 +74,8 @@ def test_hostile_submissions_are_inert_from_the_form_to_every_export(
     room = Room.objects.filter(event=kcd.umbrella).order_by("-capacity").first()
     start = wip.slots.order_by("-end").first().end
     for n, submission in enumerate(submissions[:3]):
-        services.decide(submission, Submission.ACCEPTED, by=organiser)
-        confirmed = services.confirm(submission, by=speaker)
+        decisions.decide(submission, Submission.ACCEPTED, by=organiser)
+        confirmed = decisions.confirm(submission, by=speaker)
         session = confirmed.session
         length = dt.timedelta(minutes=session.duration)
         begin = start + n * length
@@ -118,7 +118,7 @@ def test_profile_links_that_could_run_script_are_refused(client, open_cfp):
         assert response.status_code == 200
         assert "is not an http(s) web address" in response.content.decode()
         check_page(client, "/accounts/speaker-profile/")
-    profile = services.speaker_profile(speaker)
+    profile = profiles.speaker_profile(speaker)
     for link in (profile.links if profile else []) or []:
         value = link.get("url", "") if isinstance(link, dict) else str(link)
         assert scheme_of(value) not in SCRIPT_SCHEMES, value

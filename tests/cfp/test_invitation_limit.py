@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from hallway.cfp import services
 from hallway.cfp.models import Submission
+from hallway.cfp.services import invitations, submitting
 
 from .conftest import make_user
 from .test_services import content
@@ -28,9 +28,9 @@ def test_accepting_past_the_limit_is_refused_on_the_invitation_page(
     ada = make_user("ada@example.net", name="Ada")
     bo = make_user("bo@example.net", name="Bo")
     event = limited.event
-    services.create_submission(event, bo, content(talk, kcd_track, title="Bo's own"), submit=True)
-    shared = services.create_submission(event, ada, content(talk, kcd_track), submit=True)
-    invitation = services.invite_co_speaker(shared, "bo@example.net", ada)
+    submitting.create_submission(event, bo, content(talk, kcd_track, title="Bo's own"), submit=True)
+    shared = submitting.create_submission(event, ada, content(talk, kcd_track), submit=True)
+    invitation = invitations.invite_co_speaker(shared, "bo@example.net", ada)
 
     client.force_login(bo)
     response = client.post(f"/accounts/invitations/{invitation.token}/")
@@ -50,11 +50,11 @@ def test_a_draft_may_be_joined_and_is_checked_when_submitted(limited, talk, kcd_
     ada = make_user("ada@example.net", name="Ada")
     bo = make_user("bo@example.net", name="Bo")
     event = limited.event
-    services.create_submission(event, bo, content(talk, kcd_track, title="Bo's own"), submit=True)
-    draft = services.create_submission(event, ada, content(talk, kcd_track))
-    services.accept_invitation(services.invite_co_speaker(draft, "bo@example.net", ada), bo)
+    submitting.create_submission(event, bo, content(talk, kcd_track, title="Bo's own"), submit=True)
+    draft = submitting.create_submission(event, ada, content(talk, kcd_track))
+    invitations.accept_invitation(invitations.invite_co_speaker(draft, "bo@example.net", ada), bo)
     with pytest.raises(ValidationError, match="Bo already has 1"):
-        services.submit_submission(draft, ada)
+        submitting.submit_submission(draft, ada)
     draft.refresh_from_db()
     assert draft.state == Submission.DRAFT
 
@@ -62,8 +62,8 @@ def test_a_draft_may_be_joined_and_is_checked_when_submitted(limited, talk, kcd_
 def test_under_the_limit_the_invitation_is_accepted(client, limited, talk, kcd_track):
     ada = make_user("ada@example.net", name="Ada")
     bo = make_user("bo@example.net", name="Bo")
-    shared = services.create_submission(limited.event, ada, content(talk, kcd_track), submit=True)
-    invitation = services.invite_co_speaker(shared, "bo@example.net", ada)
+    shared = submitting.create_submission(limited.event, ada, content(talk, kcd_track), submit=True)
+    invitation = invitations.invite_co_speaker(shared, "bo@example.net", ada)
     client.force_login(bo)
     response = client.post(f"/accounts/invitations/{invitation.token}/")
     assert response.status_code == 302

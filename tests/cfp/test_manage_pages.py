@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth import get_user_model
 
-from hallway.cfp import services
 from hallway.cfp.models import CallForPapers, Message, Review, ScoreCategory, Submission
+from hallway.cfp.services import decisions, reviewing, submitting
 from hallway.events.models import EventRole
 
 from .conftest import give_role, make_user
@@ -86,7 +86,7 @@ def test_anonymous_review_hides_the_speakers_and_other_scores(client, open_cfp, 
     ada = make_user("ada@example.net", name="Ada Secretname")
     ada.speaker_profile.bio = "Bio that must stay hidden"
     ada.speaker_profile.save()
-    submission = services.create_submission(
+    submission = submitting.create_submission(
         open_cfp.event,
         ada,
         {
@@ -98,7 +98,7 @@ def test_anonymous_review_hides_the_speakers_and_other_scores(client, open_cfp, 
         submit=True,
     )
     first = give_role(make_user("r1@example.net"), open_cfp.event, EventRole.REVIEWER)
-    services.save_review(submission, first, {category: 1}, "First reviewer's secret comment")
+    reviewing.save_review(submission, first, {category: 1}, "First reviewer's secret comment")
     second = give_role(make_user("r2@example.net"), open_cfp.event, EventRole.REVIEWER)
     client.force_login(second)
     listing = client.get("/kcd-pasadena/cfp/review/").content.decode()
@@ -146,7 +146,7 @@ def test_outbox_page_sends_through_smtp(
 ):
     organiser = give_role(make_user("org@example.net"), open_cfp.event)
     [submission] = bulk_submissions(open_cfp, talk, kcd_track, 1, [])
-    services.decide(submission, Submission.REJECTED, organiser)
+    decisions.decide(submission, Submission.REJECTED, organiser)
     message = Message.objects.get(state=Message.OUTBOX)
     client.force_login(organiser)
     with django_capture_on_commit_callbacks(execute=True):

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.urls import get_resolver
 
-from hallway.cfp import services
 from hallway.cfp.models import CallForPapers, Message, ReviewerScope, ScoreCategory, Submission
+from hallway.cfp.services import decisions, invitations, offers, submitting
 from hallway.events.models import Event, EventRole
 
 from .conftest import give_role, make_user
@@ -140,18 +140,18 @@ class World:
         )
         speaker = self.users["speaker"]
         new = {"title": "T", "abstract": "A", "session_type": talk, "track": track}
-        self.submission = services.create_submission(self.kcd, speaker, new, submit=True)
-        self.invitation = services.invite_co_speaker(self.submission, "co@example.net", speaker)
-        self.rejected = services.create_submission(self.kcd, speaker, new, submit=True)
+        self.submission = submitting.create_submission(self.kcd, speaker, new, submit=True)
+        self.invitation = invitations.invite_co_speaker(self.submission, "co@example.net", speaker)
+        self.rejected = submitting.create_submission(self.kcd, speaker, new, submit=True)
         organiser = self.users["event organiser"]
-        services.decide(self.rejected, Submission.REJECTED, organiser)
-        self.offer = services.offer(self.rejected, self.devops, self.users["umbrella organiser"])
+        decisions.decide(self.rejected, Submission.REJECTED, organiser)
+        self.offer = offers.offer(self.rejected, self.devops, self.users["umbrella organiser"])
         self.message = Message.objects.filter(event=self.kcd, state=Message.OUTBOX).first()
         devops_cfp = self.devops.cfp
         devops_cfp.closes_at = cfp.closes_at
         devops_cfp.opens_at = cfp.opens_at
         devops_cfp.save()
-        self.foreign = services.create_submission(self.devops, speaker, {**new, "track": None})
+        self.foreign = submitting.create_submission(self.devops, speaker, {**new, "track": None})
         self.category = ScoreCategory.objects.create(cfp=cfp, name="Relevance", weight=2)
         self.deadline = cfp.deadlines.create(session_type=talk, closes_at=cfp.closes_at)
         self.reviewer_role = EventRole.objects.get(user=self.users["reviewer"])

@@ -10,8 +10,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from hallway.cfp import services
 from hallway.cfp.models import SpeakerProfile, Submission
+from hallway.cfp.services import decisions, profiles, submitting
 
 from .conftest import give_role, make_user
 from .test_services import content
@@ -46,7 +46,7 @@ def test_a_photo_is_reencoded_small_and_served(client):
     response = post_profile(client, SimpleUploadedFile("me.png", picture(), "image/png"))
     assert response.status_code == 302
     profile = SpeakerProfile.objects.get(user=ada)
-    url = services.photo_url(profile, absolute=False)
+    url = profiles.photo_url(profile, absolute=False)
     assert url.startswith("/accounts/photos/") and url.endswith(".jpg")
     client.logout()
     served = client.get(url)
@@ -84,7 +84,7 @@ def test_a_new_photo_replaces_the_old_file(client, tmp_path):
 
 def test_the_programme_speaker_gets_the_photo_on_confirmation(open_cfp, talk, kcd_track):
     ada = make_user("ada@example.net", name="Ada")
-    services.save_profile(
+    profiles.save_profile(
         ada,
         name="Ada",
         pronouns="",
@@ -93,12 +93,12 @@ def test_the_programme_speaker_gets_the_photo_on_confirmation(open_cfp, talk, kc
         photo=SimpleUploadedFile("p.jpg", picture("JPEG", (50, 50))),
     )
     organiser = give_role(make_user("org@example.net"), open_cfp.event)
-    submission = services.create_submission(
+    submission = submitting.create_submission(
         open_cfp.event, ada, content(talk, kcd_track), submit=True
     )
-    services.decide(submission, Submission.ACCEPTED, organiser)
-    services.confirm(submission, ada)
+    decisions.decide(submission, Submission.ACCEPTED, organiser)
+    decisions.confirm(submission, ada)
     submission.refresh_from_db()
     [speaker] = submission.session.ordered_speakers()
-    assert speaker.picture_url == services.photo_url(SpeakerProfile.objects.get(user=ada))
+    assert speaker.picture_url == profiles.photo_url(SpeakerProfile.objects.get(user=ada))
     assert speaker.picture_url.startswith("http")

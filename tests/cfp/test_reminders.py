@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from hallway.cfp import services
 from hallway.cfp.models import MailTemplate, Message, StateChange, Submission
+from hallway.cfp.services import decisions, invitations, outbox, submitting
 
 from .conftest import give_role, make_user
 from .test_services import content
@@ -23,13 +23,13 @@ WEEK = dt.timedelta(days=7)
 
 
 def accepted(event, speakers, organiser, talk, track, *, days_ago, title):
-    submission = services.create_submission(
+    submission = submitting.create_submission(
         event, speakers[0], content(talk, track, title=title), submit=True
     )
     for other in speakers[1:]:
-        invitation = services.invite_co_speaker(submission, other.email, speakers[0])
-        services.accept_invitation(invitation, other)
-    services.decide(submission, Submission.ACCEPTED, organiser)
+        invitation = invitations.invite_co_speaker(submission, other.email, speakers[0])
+        invitations.accept_invitation(invitation, other)
+    decisions.decide(submission, Submission.ACCEPTED, organiser)
     StateChange.objects.filter(submission=submission, to_state=Submission.ACCEPTED).update(
         at=timezone.now() - dt.timedelta(days=days_ago)
     )
@@ -45,7 +45,7 @@ def world(open_cfp, talk, kcd_track, settings):
     old = accepted(event, [ada, bo], organiser, talk, kcd_track, days_ago=10, title="Old")
     new = accepted(event, [cy], organiser, talk, kcd_track, days_ago=2, title="New")
     done = accepted(event, [cy], organiser, talk, kcd_track, days_ago=20, title="Done")
-    services.confirm(done, cy)
+    decisions.confirm(done, cy)
     return {"event": event, "old": old, "new": new, "done": done, "organiser": organiser}
 
 
@@ -54,27 +54,27 @@ def reminders(submission):
 
 
 def test_reminds_each_speaker_of_what_waited_long_enough_once(world):
-    written = services.remind_unconfirmed(world["event"], WEEK)
+    written = decisions.remind_unconfirmed(world["event"], WEEK)
     assert sorted(m.to for m in written) == ["ada@example.net", "bo@example.net"]
     assert {m.state for m in written} == {Message.OUTBOX}
     assert all("Old" in m.body and m.submission == world["old"] for m in written)
     assert not reminders(world["new"]).exists() and not reminders(world["done"]).exists()
     # Reminded within the week (still in the outbox): not again.
-    assert services.remind_unconfirmed(world["event"], WEEK) == []
+    assert decisions.remind_unconfirmed(world["event"], WEEK) == []
 
 
 def test_reminds_again_after_the_days_and_ignores_discarded_ones(world):
-    first = services.remind_unconfirmed(world["event"], WEEK)
-    services.discard_message(first[0])
-    services.discard_message(first[1])
-    again = services.remind_unconfirmed(world["event"], WEEK)
+    first = decisions.remind_unconfirmed(world["event"], WEEK)
+    outbox.discard_message(first[0])
+    outbox.discard_message(first[1])
+    again = decisions.remind_unconfirmed(world["event"], WEEK)
     assert len(again) == 2  # discarded reminders never reached anybody
     Message.objects.filter(pk__in=[m.pk for m in again]).update(
         created_at=timezone.now() - dt.timedelta(days=8)
     )
-    assert len(services.remind_unconfirmed(world["event"], WEEK)) == 2
+    assert len(decisions.remind_unconfirmed(world["event"], WEEK)) == 2
     # With a one-day wait only New (accepted two days ago) is due: Old was just reminded.
-    due = services.remind_unconfirmed(world["event"], dt.timedelta(days=1))
+    due = decisions.remind_unconfirmed(world["event"], dt.timedelta(days=1))
     assert [m.submission for m in due] == [world["new"]]
 
 

@@ -9,8 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from hallway.cfp import services
 from hallway.cfp.models import CoSpeakerInvitation, Message, Question, StateChange, Submission
+from hallway.cfp.services import calls, invitations, submitting
+from hallway.cfp.services.mail import retry_failed
 
 from .conftest import make_user
 
@@ -41,13 +42,13 @@ def test_draft_then_submit_is_logged_and_mails_every_speaker(
     open_cfp, talk, kcd_track, smtp, django_capture_on_commit_callbacks
 ):
     ada = make_user("ada@example.net", name="Ada")
-    submission = services.create_submission(open_cfp.event, ada, content(talk, kcd_track))
+    submission = submitting.create_submission(open_cfp.event, ada, content(talk, kcd_track))
     assert submission.state == Submission.DRAFT
     assert smtp.messages == []
 
     # Mail leaves after the step's transaction commits (here: when the block ends).
     with django_capture_on_commit_callbacks(execute=True):
-        services.submit_submission(submission, ada)
+        submitting.submit_submission(submission, ada)
     submission.refresh_from_db()
     assert submission.state == Submission.SUBMITTED
     assert submission.submitted_at is not None
@@ -62,11 +63,11 @@ def test_draft_then_submit_is_logged_and_mails_every_speaker(
 
 def test_submitting_twice_is_refused(open_cfp, talk, kcd_track):
     ada = make_user("ada@example.net", name="Ada")
-    submission = services.create_submission(
+    submission = submitting.create_submission(
         open_cfp.event, ada, content(talk, kcd_track), submit=True
     )
     with pytest.raises(ValidationError, match="submitted submission cannot become submitted"):
-        services.submit_submission(submission, ada)
+        submitting.submit_submission(submission, ada)
     assert len(log(submission)) == 2
 
 
@@ -77,8 +78,8 @@ def test_late_submission_is_refused_with_the_deadline_in_the_event_time_zone(
     open_cfp.opens_at = open_cfp.closes_at - dt.timedelta(days=30)
     open_cfp.save()
     ada = make_user("ada@example.net", name="Ada")
-    with pytest.raises(services.DeadlinePassed) as caught:
-        services.create_submission(open_cfp.event, ada, content(talk, kcd_track), submit=True)
+    with pytest.raises(calls.DeadlinePassed) as caught:
+        submitting.create_submission(open_cfp.event, ada, content(talk, kcd_track), submit=True)
     # 07:59 UTC is 23:59 the evening before in Pasadena.
     assert "Wed 14 Jan 2026, 23:59 PST" in caught.value.messages[0]
     assert not Submission.objects.filter(event=open_cfp.event).exists()
@@ -91,19 +92,19 @@ def test_a_session_type_deadline_overrides_the_call(open_cfp, talk, kcd_track):
         cfp=open_cfp, session_type=talk, closes_at=timezone.now() - dt.timedelta(hours=1)
     )
     ada = make_user("ada@example.net", name="Ada")
-    with pytest.raises(services.DeadlinePassed, match="for Talk closed"):
-        services.create_submission(open_cfp.event, ada, content(talk, kcd_track))
+    with pytest.raises(calls.DeadlinePassed, match="for Talk closed"):
+        submitting.create_submission(open_cfp.event, ada, content(talk, kcd_track))
 
 
 def test_a_stale_edit_names_what_changed_and_saves_nothing(open_cfp, talk, kcd_track):
     ada = make_user("ada@example.net", name="Ada")
-    submission = services.create_submission(open_cfp.event, ada, content(talk, kcd_track))
+    submission = submitting.create_submission(open_cfp.event, ada, content(talk, kcd_track))
     opened_with = submission.version
-    services.update_submission(
+    submitting.update_submission(
         submission, ada, content(talk, kcd_track, title="Operators we love"), opened_with
     )
-    with pytest.raises(services.StaleEdit) as caught:
-        services.update_submission(
+    with pytest.raises(submitting.StaleEdit) as caught:
+        submitting.update_submission(
             submission,
             ada,
             content(talk, kcd_track, abstract="A different abstract."),
@@ -119,56 +120,56 @@ def test_the_limit_per_speaker_counts_submitted_ones(open_cfp, talk, kcd_track):
     open_cfp.max_submissions_per_speaker = 1
     open_cfp.save()
     ada = make_user("ada@example.net", name="Ada")
-    services.create_submission(open_cfp.event, ada, content(talk, kcd_track), submit=True)
-    second = services.create_submission(open_cfp.event, ada, content(talk, kcd_track))
+    submitting.create_submission(open_cfp.event, ada, content(talk, kcd_track), submit=True)
+    second = submitting.create_submission(open_cfp.event, ada, content(talk, kcd_track))
     with pytest.raises(ValidationError, match="the limit is 1 per speaker"):
-        services.submit_submission(second, ada)
+        submitting.submit_submission(second, ada)
     second.refresh_from_db()
     assert second.state == Submission.DRAFT
 
 
 def test_withdraw_is_logged_and_final(open_cfp, talk, kcd_track):
     ada = make_user("ada@example.net", name="Ada")
-    submission = services.create_submission(
+    submission = submitting.create_submission(
         open_cfp.event, ada, content(talk, kcd_track), submit=True
     )
-    services.withdraw_submission(submission, ada)
+    submitting.withdraw_submission(submission, ada)
     submission.refresh_from_db()
     assert submission.state == Submission.WITHDRAWN
     assert log(submission)[-1] == ("submitted", "withdrawn", "ada@example.net")
     with pytest.raises(ValidationError):
-        services.withdraw_submission(submission, ada)
+        submitting.withdraw_submission(submission, ada)
     with pytest.raises(ValidationError, match="cannot be changed"):
-        services.update_submission(submission, ada, content(talk, kcd_track), submission.version)
+        submitting.update_submission(submission, ada, content(talk, kcd_track), submission.version)
 
 
 def test_co_speaker_invitation_by_mail_accepted_with_own_account(
     open_cfp, talk, kcd_track, smtp, django_capture_on_commit_callbacks
 ):
     ada = make_user("ada@example.net", name="Ada")
-    submission = services.create_submission(open_cfp.event, ada, content(talk, kcd_track))
+    submission = submitting.create_submission(open_cfp.event, ada, content(talk, kcd_track))
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = services.invite_co_speaker(submission, "Bo@Example.net", ada)
+        invitation = invitations.invite_co_speaker(submission, "Bo@Example.net", ada)
     assert invitation.email == "bo@example.net"
     assert invitation.token in smtp.link("bo@example.net", "/accounts/invitations/")
     with pytest.raises(ValidationError, match="already been invited"):
-        services.invite_co_speaker(submission, "bo@example.net", ada)
+        invitations.invite_co_speaker(submission, "bo@example.net", ada)
 
     bo = make_user("bo-other@example.net", name="Bo")  # any account may accept the link
-    services.accept_invitation(invitation, bo)
+    invitations.accept_invitation(invitation, bo)
     assert list(submission.speaker_links.values_list("user__email", flat=True)) == [
         "ada@example.net",
         "bo-other@example.net",
     ]
     with pytest.raises(ValidationError, match="already been accepted"):
-        services.accept_invitation(CoSpeakerInvitation.objects.get(pk=invitation.pk), bo)
+        invitations.accept_invitation(CoSpeakerInvitation.objects.get(pk=invitation.pk), bo)
 
 
 def test_answers_are_kept_per_submission_and_per_speaker(open_cfp, talk, kcd_track):
     ada = make_user("ada@example.net", name="Ada")
     level = open_cfp.questions.get(kind=Question.CHOICE)
     travel = open_cfp.questions.get(target=Question.SPEAKER)
-    submission = services.create_submission(
+    submission = submitting.create_submission(
         open_cfp.event, ada, content(talk, kcd_track), {level: "Advanced", travel: True}
     )
     assert submission.answers.get(question=level).value == "Advanced"
@@ -183,7 +184,7 @@ def test_a_failed_send_is_kept_with_its_error_and_retried(
     settings.EMAIL_TIMEOUT = 2
     ada = make_user("ada@example.net", name="Ada")
     with django_capture_on_commit_callbacks(execute=True):
-        submission = services.create_submission(
+        submission = submitting.create_submission(
             open_cfp.event, ada, content(talk, kcd_track), submit=True
         )
     submission.refresh_from_db()
@@ -193,6 +194,6 @@ def test_a_failed_send_is_kept_with_its_error_and_retried(
     assert "refused" in message.error.lower() or "error" in message.error.lower()
 
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    assert services.retry_failed(open_cfp.event) == 1
+    assert retry_failed(open_cfp.event) == 1
     message.refresh_from_db()
     assert (message.state, message.attempts) == (Message.SENT, 2)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from hallway.cfp import services
 from hallway.cfp.models import CallForPapers, Review, ReviewerScope, ScoreCategory
+from hallway.cfp.services import calls, reviewing, submitting
 from hallway.events.models import EventRole, SessionType, Track
 
 from .conftest import give_role, make_user
@@ -48,11 +48,11 @@ def test_score_categories_are_added_weighted_and_the_reviews_follow(
     # A review with relevance 5 and clarity 2: (5/5·2 + 2/5·1) / 3 = 80.
     speaker = make_user("ada@example.net", name="Ada")
     reviewer = give_role(make_user("rev@example.net"), open_cfp.event, EventRole.REVIEWER)
-    submission = services.create_submission(
+    submission = submitting.create_submission(
         open_cfp.event, speaker, content(talk, kcd_track), submit=True
     )
-    services.set_phase(open_cfp, CallForPapers.REVIEW)
-    services.save_review(submission, reviewer, {relevance: 5, clarity: 2})
+    calls.set_phase(open_cfp, CallForPapers.REVIEW)
+    reviewing.save_review(submission, reviewer, {relevance: 5, clarity: 2})
     assert Review.objects.get(submission=submission).score == 80.0
 
     # Weighting both alike scores it (1 + 0.4) / 2 = 70.
@@ -88,7 +88,7 @@ def test_a_deadline_per_session_type_in_the_event_time_zone(client, organiser, o
     assert deadline.closes_at.isoformat() == "2099-02-12T07:59:00+00:00"
     page = client.get(f"{M}/deadlines/").content.decode()
     assert "Wed 11 Feb 2099, 23:59 PST" in page
-    assert services.deadline(open_cfp, lightning) == deadline.closes_at
+    assert calls.deadline(open_cfp, lightning) == deadline.closes_at
 
     twice = client.post(
         f"{M}/deadlines/", {"session_type": lightning.pk, "closes_at": "2099-03-01 12:00"}
@@ -99,7 +99,7 @@ def test_a_deadline_per_session_type_in_the_event_time_zone(client, organiser, o
         {"session_type": lightning.pk, "closes_at": "2000-01-01 00:00"},
     )
     assert "close after" in errors(early, "closes_at")
-    keynote = SessionType.objects.exclude(pk__in=services.offered_session_types(open_cfp)).first()
+    keynote = SessionType.objects.exclude(pk__in=calls.offered_session_types(open_cfp)).first()
     response = client.post(
         f"{M}/deadlines/", {"session_type": keynote.pk, "closes_at": "2099-03-01 12:00"}
     )

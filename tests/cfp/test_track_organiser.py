@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from hallway.cfp import services
 from hallway.cfp.models import Message, ReviewerScope, Submission
+from hallway.cfp.services import decisions, submitting
 from hallway.events.models import EventRole, Track
 
 from .conftest import give_role, make_user
@@ -24,13 +24,13 @@ def world(client, open_cfp, talk, kcd_track, settings):
     event = open_cfp.event
     security = Track.objects.create(event=event, name="Security")
     speaker = make_user("ada@example.net", name="Ada")
-    mine = services.create_submission(
+    mine = submitting.create_submission(
         event, speaker, content(talk, kcd_track, title="Operators"), submit=True
     )
-    theirs = services.create_submission(
+    theirs = submitting.create_submission(
         event, speaker, content(talk, security, title="Supply chains"), submit=True
     )
-    loose = services.create_submission(
+    loose = submitting.create_submission(
         event, speaker, content(talk, None, title="No track"), submit=True
     )
     tom = give_role(make_user("tom@example.net"), event, EventRole.TRACK_ORGANISER)
@@ -78,7 +78,7 @@ def test_other_tracks_submissions_and_the_rest_of_the_call_are_closed(client, wo
         f"{M}/decide/", {"decision": "remind", "submission": [world["mine"].uuid]}
     )
     assert response.status_code == 403
-    services.decide(world["mine"], Submission.REJECTED, world["tom"])
+    decisions.decide(world["mine"], Submission.REJECTED, world["tom"])
     offer = client.post(
         f"{M}/submissions/{world['mine'].uuid}/offer/", {"to_event": "devopsdays-la"}
     )

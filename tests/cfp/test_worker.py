@@ -9,8 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from hallway.cfp import services
 from hallway.cfp.models import Message, Submission
+from hallway.cfp.services import decisions, mail, outbox, submitting
 
 from .conftest import Inbox, _free_port, give_role, make_user
 from .test_services import content
@@ -30,15 +30,15 @@ def test_the_worker_sends_what_the_outbox_released(
 
     ada = make_user("ada@example.net", name="Ada")
     organiser = give_role(make_user("org@example.net"), open_cfp.event)
-    submission = services.create_submission(
+    submission = submitting.create_submission(
         open_cfp.event, ada, content(talk, kcd_track), submit=True
     )
-    services.decide(submission, Submission.ACCEPTED, organiser)
+    decisions.decide(submission, Submission.ACCEPTED, organiser)
     acceptance = Message.objects.get(submission=submission, state=Message.OUTBOX)
     queued_before = DBTaskResult.objects.count()
     assert smtp.to("ada@example.net") == []  # "received" waits for the worker too
 
-    assert services.send_messages([acceptance]) == 1
+    assert outbox.send_messages([acceptance]) == 1
     acceptance.refresh_from_db()
     assert acceptance.state == Message.QUEUED  # waiting for the worker, nothing sent yet
     assert DBTaskResult.objects.count() == queued_before + 1
@@ -131,7 +131,7 @@ def released(event, subject="Your talk") -> Message:
     message = Message.objects.create(
         event=event, to="cy@example.net", subject=subject, body="b", state=Message.OUTBOX
     )
-    assert services.send_messages([message]) == 1
+    assert outbox.send_messages([message]) == 1
     return message
 
 
@@ -156,8 +156,8 @@ def test_a_failed_message_waits_for_its_delay(small_call, refusing, settings):
     assert message.state == Message.FAILED and "451" in message.error
     wait = message.next_attempt_at - message.updated_at
     assert 3590 < wait.total_seconds() <= 3600
-    assert services.retry_due() == 0  # not due for an hour
-    assert services.retry_due(now=message.next_attempt_at) == 1
+    assert mail.retry_due() == 0  # not due for an hour
+    assert mail.retry_due(now=message.next_attempt_at) == 1
 
 
 def test_after_the_last_try_it_waits_in_the_outbox_with_its_error(client, small_call, refusing):

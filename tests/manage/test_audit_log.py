@@ -11,8 +11,8 @@ from django.urls import reverse
 
 from factories import make_world
 from hallway.audit.services import entries_for_event
-from hallway.cfp import services as cfp_services
 from hallway.cfp.models import CallForPapers, Message
+from hallway.cfp.services import calls, outbox
 from hallway.events.models import EventRole
 from hallway.manage.roles import grant_role, revoke_role
 from hallway.schedule.services import wip_schedule
@@ -93,8 +93,8 @@ def test_cfp_phase_switches_and_outbox_actions_are_logged(world):
     cfp = CallForPapers.objects.create(
         event=world.apricot.event, opens_at=now, closes_at=now + dt.timedelta(days=3)
     )
-    cfp_services.set_phase(cfp, CallForPapers.REVIEW, by=organiser)
-    cfp_services.set_phase(cfp, CallForPapers.REVIEW, by=organiser)  # no switch, no entry
+    calls.set_phase(cfp, CallForPapers.REVIEW, by=organiser)
+    calls.set_phase(cfp, CallForPapers.REVIEW, by=organiser)  # no switch, no entry
     phase = entries_for_event(world.apricot.event).get(action="cfp.phase")
     assert phase.after == {"phase": CallForPapers.REVIEW} and phase.actor == organiser
     waiting = [
@@ -103,9 +103,9 @@ def test_cfp_phase_switches_and_outbox_actions_are_logged(world):
         )
         for n in ("one", "two")
     ]
-    cfp_services.edit_message(waiting[0], subject="One, edited", body="b", by=organiser)
-    cfp_services.discard_message(waiting[1], by=organiser)
-    cfp_services.send_messages(waiting, by=organiser)  # only the one still in the outbox
+    outbox.edit_message(waiting[0], subject="One, edited", body="b", by=organiser)
+    outbox.discard_message(waiting[1], by=organiser)
+    outbox.send_messages(waiting, by=organiser)  # only the one still in the outbox
     assert actions(world.apricot.event)[-3:] == [
         "message.edited",
         "message.discarded",

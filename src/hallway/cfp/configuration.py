@@ -1,7 +1,8 @@
-"""How organisers set up one event's call for papers beyond its settings: the score categories
-reviewers fill in, per-session-type deadlines, and the team (reviewers and track organisers,
-each optionally limited to some tracks).  Plain functions, each one transaction; the pages in
-``views_manage`` only parse input and call them.
+"""How organisers set up one event's call for papers beyond its settings: the questions
+speakers answer, the score categories reviewers fill in, per-session-type deadlines, and the
+team (reviewers and track organisers, each optionally limited to some tracks).  Plain
+functions, each one transaction that writes its change to the event's audit log (``by`` is
+who acted); the pages in ``views_setup`` only parse input and call them.
 
 A team member is added by the email address of an existing account.  hallway does not send
 invitations to people without one: an account is made by the person (sign-up verifies the
@@ -20,8 +21,10 @@ from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
 
+from hallway.audit.services import changed, record, snapshot
 from hallway.cfp.models import (
     CallForPapers,
+    Question,
     Review,
     ReviewerScope,
     ReviewScore,
@@ -30,11 +33,65 @@ from hallway.cfp.models import (
 )
 from hallway.events.models import Event, EventRole, SessionType, Track
 
+#: What the log keeps of a question, a score category and a deadline.
+QUESTION_FIELDS = ("text", "help_text", "kind", "target", "required", "choices", "position")
+CATEGORY_FIELDS = ("name", "weight", "max_score", "position")
+DEADLINE_FIELDS = ("session_type", "closes_at")
+
+
+def _log_change(event: Event, noun: str, obj, before: dict | None, fields, *, by) -> None:
+    """One entry for a created or changed object (nothing when a save changed nothing); the
+    values are read back as stored, so a time typed in the event's zone is logged in UTC."""
+    after = snapshot(type(obj)._default_manager.get(pk=obj.pk), fields)
+    if before is None:
+        record(event, f"{noun}.created", by=by, obj=obj, after=after)
+        return
+    diff = changed(before, after)
+    if diff:
+        record(
+            event,
+            f"{noun}.changed",
+            by=by,
+            obj=obj,
+            before={k: old for k, (old, _) in diff.items()},
+            after={k: new for k, (_, new) in diff.items()},
+        )
+
+
 #: The roles the team page hands out (organisers are appointed in the organiser area).
 TEAM_ROLES = {
     EventRole.REVIEWER: "Reviewer",
     EventRole.TRACK_ORGANISER: "Track organiser",
 }
+
+
+# --- questions -------------------------------------------------------------------------------
+
+
+def save_question(question: Question, *, by=None) -> Question:
+    """Save a question the page's form has filled in (new, or changed: the log compares it
+    with the row as stored)."""
+    with transaction.atomic():
+        stored = Question.objects.filter(pk=question.pk).first() if question.pk else None
+        before = snapshot(stored, QUESTION_FIELDS) if stored else None
+        question.save()
+        _log_change(question.cfp.event, "question", question, before, QUESTION_FIELDS, by=by)
+    return question
+
+
+def delete_question(question: Question, *, by=None) -> None:
+    """Delete a question nobody has answered yet (answers are kept with their question)."""
+    with transaction.atomic():
+        if question.answers.exists():
+            raise ValidationError("This question has answers already; it cannot be deleted.")
+        record(
+            question.cfp.event,
+            "question.deleted",
+            by=by,
+            obj=question,
+            before=snapshot(question, QUESTION_FIELDS),
+        )
+        question.delete()
 
 
 # --- score categories ------------------------------------------------------------------------
@@ -74,11 +131,14 @@ def save_category(
     max_score: int,
     position: int = 0,
     category: ScoreCategory | None = None,
+    by=None,
 ) -> ScoreCategory:
     """Add a score category or change one; the reviews' weighted means follow."""
+    before = None
     with transaction.atomic():
         if category is not None:
             category = ScoreCategory.objects.select_for_update().get(pk=category.pk, cfp=cfp)
+            before = snapshot(category, CATEGORY_FIELDS)
             above = ReviewScore.objects.filter(category=category, value__gt=max_score).count()
             if above:
                 raise ValidationError(
@@ -96,13 +156,21 @@ def save_category(
         category.full_clean()
         category.save()
         rescore(cfp)
+        _log_change(cfp.event, "score_category", category, before, CATEGORY_FIELDS, by=by)
     return category
 
 
-def delete_category(category: ScoreCategory) -> None:
+def delete_category(category: ScoreCategory, *, by=None) -> None:
     """Delete a category with its scores; the reviews are scored over the others."""
     with transaction.atomic():
         cfp = category.cfp
+        record(
+            cfp.event,
+            "score_category.deleted",
+            by=by,
+            obj=category,
+            before=snapshot(category, CATEGORY_FIELDS),
+        )
         category.delete()
         rescore(cfp)
 
@@ -116,8 +184,9 @@ def save_deadline(
     session_type: SessionType,
     closes_at: dt.datetime,
     deadline: SessionTypeDeadline | None = None,
+    by=None,
 ) -> SessionTypeDeadline:
-    from hallway.cfp.services import local_time, offered_session_types
+    from hallway.cfp.services.calls import local_time, offered_session_types
 
     if not offered_session_types(cfp).filter(pk=session_type.pk).exists():
         raise ValidationError({"session_type": f"{cfp.event} does not ask for {session_type}."})
@@ -130,10 +199,26 @@ def save_deadline(
         taken = taken.exclude(pk=deadline.pk)
     if taken.exists():
         raise ValidationError({"session_type": f"{session_type} has its own deadline already."})
-    deadline = deadline or SessionTypeDeadline(cfp=cfp)
-    deadline.session_type, deadline.closes_at = session_type, closes_at
-    deadline.save()
+    with transaction.atomic():
+        before = snapshot(deadline, DEADLINE_FIELDS) if deadline is not None else None
+        deadline = deadline or SessionTypeDeadline(cfp=cfp)
+        deadline.session_type, deadline.closes_at = session_type, closes_at
+        deadline.save()
+        _log_change(cfp.event, "deadline", deadline, before, DEADLINE_FIELDS, by=by)
     return deadline
+
+
+def delete_deadline(deadline: SessionTypeDeadline, *, by=None) -> None:
+    """The session type closes with the call again."""
+    with transaction.atomic():
+        record(
+            deadline.cfp.event,
+            "deadline.deleted",
+            by=by,
+            obj=deadline,
+            before=snapshot(deadline, DEADLINE_FIELDS),
+        )
+        deadline.delete()
 
 
 # --- the team --------------------------------------------------------------------------------
@@ -147,15 +232,30 @@ def account_for(email: str):
     verified = EmailAddress.objects.filter(email__iexact=email, verified=True).values("user_id")
     user = users.filter(Q(pk__in=verified) | Q(email__iexact=email)).order_by("pk").first()
     if user is None:
-        from hallway.cfp.services import _url
+        from hallway.cfp.services.calls import absolute_url
 
         raise ValidationError(
             {
                 "email": f"No account uses {email}. Ask them to sign up at "
-                f"{_url(reverse('account_signup'))} and add them once they have."
+                f"{absolute_url(reverse('account_signup'))} and add them once they have."
             }
         )
     return user
+
+
+def _member(member: EventRole, tracks) -> dict:
+    """A team member as the log keeps it (like ``manage.roles``), with their tracks."""
+    return {
+        "user": member.user_id,
+        "username": member.user.get_username(),
+        "role": member.role,
+        "tracks": sorted(t.name for t in tracks),
+    }
+
+
+def _tracks_of(event: Event, user) -> list[Track]:
+    scope = ReviewerScope.objects.filter(event=event, user=user).first()
+    return list(scope.tracks.all()) if scope else []
 
 
 def _scope(event: Event, user, tracks) -> None:
@@ -174,7 +274,7 @@ def _scope(event: Event, user, tracks) -> None:
     scope.tracks.set(tracks)
 
 
-def add_to_team(event: Event, *, email: str, role: str, tracks=()) -> EventRole:
+def add_to_team(event: Event, *, email: str, role: str, tracks=(), by=None) -> EventRole:
     """Give the account of ``email`` a reviewer's or a track organiser's role in ``event``,
     limited to ``tracks`` (a track organiser needs at least one)."""
     if role not in TEAM_ROLES:
@@ -189,20 +289,27 @@ def add_to_team(event: Event, *, email: str, role: str, tracks=()) -> EventRole:
             )
         made = EventRole.objects.create(event=event, user=user, role=role)
         _scope(event, user, tracks)
+        record(event, "role.added", by=by, obj=made, after=_member(made, tracks))
     return made
 
 
-def change_tracks(member: EventRole, tracks) -> EventRole:
+def change_tracks(member: EventRole, tracks, *, by=None) -> EventRole:
     """Change which tracks a team member (and so each of their roles here) is limited to."""
     if member.role == EventRole.TRACK_ORGANISER and not tracks:
         raise ValidationError({"tracks": "A track organiser organises at least one track."})
     with transaction.atomic():
+        before = _member(member, _tracks_of(member.event, member.user))
         _scope(member.event, member.user, tracks)
+        after = _member(member, tracks)
+        if before != after:
+            record(member.event, "role.tracks", by=by, obj=member, before=before, after=after)
     return member
 
 
-def remove_from_team(member: EventRole) -> None:
+def remove_from_team(member: EventRole, *, by=None) -> None:
     with transaction.atomic():
+        before = _member(member, _tracks_of(member.event, member.user))
+        record(member.event, "role.removed", by=by, obj=member, before=before)
         member.delete()
         others = EventRole.objects.filter(
             event=member.event, user=member.user, role__in=list(TEAM_ROLES)

@@ -126,7 +126,7 @@ def in_review_phase(user, obj) -> bool:
 @rules.predicate
 def may_review_this(user, submission) -> bool:
     """Submitted, in the reviewer's tracks, and neither theirs nor a co-speaker's."""
-    from hallway.cfp.services import reviewable
+    from hallway.cfp.services.reviewing import reviewable
 
     return reviewable(submission.event, user).filter(pk=submission.pk).exists()
 

@@ -4,7 +4,7 @@
 
 from django.urls import path
 
-from hallway.cfp import views, views_manage, views_review
+from hallway.cfp import views, views_manage, views_review, views_setup
 
 app_name = "cfp"
 
@@ -33,14 +33,14 @@ event_urlpatterns = [
     ),
     path(f"{M}/submissions/<uuid:uuid>/offer/", views_manage.offer, name="offer"),
     path(f"{M}/submissions/<uuid:uuid>/write/", views_manage.write, name="write"),
-    path(f"{M}/questions/", views_manage.questions, name="questions"),
-    path(f"{M}/questions/<int:pk>/", views_manage.questions, name="question"),
-    path(f"{M}/categories/", views_manage.categories, name="categories"),
-    path(f"{M}/categories/<int:pk>/", views_manage.categories, name="category"),
-    path(f"{M}/deadlines/", views_manage.deadlines, name="deadlines"),
-    path(f"{M}/deadlines/<int:pk>/", views_manage.deadlines, name="deadline"),
-    path(f"{M}/team/", views_manage.team, name="team"),
-    path(f"{M}/team/<int:pk>/", views_manage.team_member, name="team-member"),
+    path(f"{M}/questions/", views_setup.questions, name="questions"),
+    path(f"{M}/questions/<int:pk>/", views_setup.questions, name="question"),
+    path(f"{M}/categories/", views_setup.categories, name="categories"),
+    path(f"{M}/categories/<int:pk>/", views_setup.categories, name="category"),
+    path(f"{M}/deadlines/", views_setup.deadlines, name="deadlines"),
+    path(f"{M}/deadlines/<int:pk>/", views_setup.deadlines, name="deadline"),
+    path(f"{M}/team/", views_setup.team, name="team"),
+    path(f"{M}/team/<int:pk>/", views_setup.team_member, name="team-member"),
     path(f"{M}/outbox/", views_manage.outbox, name="outbox"),
     path(f"{M}/outbox/<int:pk>/", views_manage.message_detail, name="message"),
     path(f"{M}/emails/", views_manage.templates, name="templates"),

@@ -14,7 +14,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from hallway.cfp import services
 from hallway.cfp.forms import InviteForm, ProfileForm, SubmissionForm
 from hallway.cfp.models import (
     CallForPapers,
@@ -24,8 +23,10 @@ from hallway.cfp.models import (
     SpeakerProfile,
     Submission,
 )
+from hallway.cfp.services import calls, decisions, invitations, offers, profiles, submitting
 from hallway.common.markdown import render_markdown
 from hallway.events.models import Event
+from hallway.permissions import require
 
 
 def _cfp(event_slug: str) -> CallForPapers:
@@ -56,7 +57,7 @@ def _context(cfp: CallForPapers, **extra) -> dict:
 def cfp_page(request, event):
     cfp = _cfp(event)
     deadlines = [
-        (d.session_type, services.local_time(d.closes_at, cfp.event))
+        (d.session_type, calls.local_time(d.closes_at, cfp.event))
         for d in cfp.deadlines.select_related("session_type")
     ]
     return render(
@@ -65,13 +66,13 @@ def cfp_page(request, event):
         _context(
             cfp,
             text=render_markdown(cfp.text),
-            is_open=services.is_open(cfp),
+            is_open=calls.is_open(cfp),
             not_yet=timezone.now() < cfp.opens_at,
-            opens=services.local_time(cfp.opens_at, cfp.event),
-            closes=services.local_time(cfp.closes_at, cfp.event),
+            opens=calls.local_time(cfp.opens_at, cfp.event),
+            closes=calls.local_time(cfp.closes_at, cfp.event),
             deadlines=deadlines,
-            session_types=services.offered_session_types(cfp),
-            tracks=services.offered_tracks(cfp),
+            session_types=calls.offered_session_types(cfp),
+            tracks=calls.offered_tracks(cfp),
             questions=cfp.questions.all(),
         ),
     )
@@ -83,8 +84,8 @@ def _form(cfp, request, instance=None, data=None, files=None):
         files,
         instance=instance,
         cfp=cfp,
-        session_types=services.offered_session_types(cfp),
-        tracks=services.offered_tracks(cfp),
+        session_types=calls.offered_session_types(cfp),
+        tracks=calls.offered_tracks(cfp),
         user=request.user,
         initial={"version": instance.version} if instance else None,
     )
@@ -93,19 +94,19 @@ def _form(cfp, request, instance=None, data=None, files=None):
 @login_required
 def submit(request, event):
     cfp = _cfp(event)
-    services.require(request.user, "cfp.submit", cfp.event)
-    if services.speaker_profile(request.user) is None:
+    require(request.user, "cfp.submit", cfp.event)
+    if profiles.speaker_profile(request.user) is None:
         messages.info(request, "First, tell the organisers who you are.")
         return redirect(f"{_profile_url()}?next={request.path}")
-    if request.method != "POST" and not services.is_open(cfp):
+    if request.method != "POST" and not calls.is_open(cfp):
         # A form posted after the deadline is refused by the service instead, next to what
         # the speaker typed, so that nothing they wrote is lost.
-        closes = services.local_time(services.latest_deadline(cfp), cfp.event)
+        closes = calls.local_time(calls.latest_deadline(cfp), cfp.event)
         return render(request, "cfp/closed.html", _context(cfp, closes=closes), status=403)
     form = _form(cfp, request, data=request.POST or None, files=request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            submission = services.create_submission(
+            submission = submitting.create_submission(
                 cfp.event,
                 request.user,
                 form.content(),
@@ -129,14 +130,14 @@ def submit(request, event):
 def submission_page(request, event, uuid):
     cfp = _cfp(event)
     submission = _submission(cfp, uuid)
-    services.require(request.user, "cfp.view_submission", submission)
+    require(request.user, "cfp.view_submission", submission)
     can_edit = request.user.has_perm("cfp.edit_submission", submission)
     # After the deadline the page is read-only; a form still posted then is refused by the
     # service with the deadline, keeping the speaker's text on the page.
     editable = (
         can_edit
         and submission.state in Submission.EDITABLE
-        and (request.method == "POST" or services.is_open(cfp, submission.session_type))
+        and (request.method == "POST" or calls.is_open(cfp, submission.session_type))
     )
     form = stale = None
     if editable:
@@ -150,7 +151,7 @@ def submission_page(request, event, uuid):
         )
         if request.method == "POST" and form.is_valid():
             try:
-                saved = services.update_submission(
+                saved = submitting.update_submission(
                     submission,
                     request.user,
                     form.content(),
@@ -158,12 +159,12 @@ def submission_page(request, event, uuid):
                     form.answers(),
                 )
                 if "submit" in request.POST and saved.state == Submission.DRAFT:
-                    services.submit_submission(saved, request.user)
+                    submitting.submit_submission(saved, request.user)
                     messages.success(request, "Submitted: a confirmation is on its way by email.")
                 else:
                     messages.success(request, "Saved.")
                 return redirect("cfp:submission", cfp.event.slug, submission.uuid)
-            except services.StaleEdit as exc:
+            except submitting.StaleEdit as exc:
                 stale = exc
                 # Read what is saved before the form copies the posted values onto it.
                 saved_values = {f: getattr(exc.saved, f) for f in exc.changed}
@@ -200,9 +201,7 @@ def submission_page(request, event, uuid):
             history=submission.state_changes.select_related("actor"),
             abstract=render_markdown(submission.abstract),
             description=render_markdown(submission.description),
-            deadline=services.local_time(
-                services.deadline(cfp, submission.session_type), cfp.event
-            ),
+            deadline=calls.local_time(calls.deadline(cfp, submission.session_type), cfp.event),
         ),
     )
 
@@ -212,9 +211,9 @@ def submission_page(request, event, uuid):
 def withdraw(request, event, uuid):
     cfp = _cfp(event)
     submission = _submission(cfp, uuid)
-    services.require(request.user, "cfp.edit_submission", submission)
+    require(request.user, "cfp.edit_submission", submission)
     try:
-        services.withdraw_submission(submission, request.user)
+        submitting.withdraw_submission(submission, request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -227,11 +226,11 @@ def withdraw(request, event, uuid):
 def invite(request, event, uuid):
     cfp = _cfp(event)
     submission = _submission(cfp, uuid)
-    services.require(request.user, "cfp.edit_submission", submission)
+    require(request.user, "cfp.edit_submission", submission)
     form = InviteForm(request.POST)
     if form.is_valid():
         try:
-            services.invite_co_speaker(submission, form.cleaned_data["email"], request.user)
+            invitations.invite_co_speaker(submission, form.cleaned_data["email"], request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -246,14 +245,14 @@ def invitation(request, token):
     invitation = get_object_or_404(
         CoSpeakerInvitation.objects.select_related("submission__event"), token=token
     )
-    services.require(request.user, "cfp.submit", invitation.submission.event)
+    require(request.user, "cfp.submit", invitation.submission.event)
     submission = invitation.submission
     error = ""
     if request.method == "POST":
-        if services.speaker_profile(request.user) is None:
+        if profiles.speaker_profile(request.user) is None:
             return redirect(f"{_profile_url()}?next={request.path}")
         try:
-            services.accept_invitation(invitation, request.user)
+            invitations.accept_invitation(invitation, request.user)
         except ValidationError as exc:
             # Shown on the page itself, next to the button, not as a passing message.
             error = " ".join(exc.messages)
@@ -282,11 +281,11 @@ def _profile_url() -> str:
 
 @login_required
 def profile(request):
-    services.require(request.user, "cfp.submit", None)
+    require(request.user, "cfp.submit", None)
     instance = SpeakerProfile.objects.filter(user=request.user).first()
     form = ProfileForm(request.POST or None, request.FILES or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        services.save_profile(
+        profiles.save_profile(
             request.user,
             name=form.cleaned_data["name"],
             pronouns=form.cleaned_data["pronouns"],
@@ -302,7 +301,7 @@ def profile(request):
     return render(
         request,
         "cfp/profile.html",
-        {"form": form, "photo": services.photo_url(instance, absolute=False)},
+        {"form": form, "photo": profiles.photo_url(instance, absolute=False)},
     )
 
 
@@ -319,7 +318,7 @@ def photo(request, name):
 def me(request):
     """Everything of the signed-in speaker: submissions with their states, and every email
     hallway sent them."""
-    services.require(request.user, "cfp.submit", None)
+    require(request.user, "cfp.submit", None)
     submissions = (
         Submission.objects.filter(speaker_links__user=request.user)
         .select_related("event", "session_type")
@@ -334,7 +333,7 @@ def me(request):
         {
             "submissions": submissions,
             "sent": sent.order_by("-created_at"),
-            "profile": services.speaker_profile(request.user),
+            "profile": profiles.speaker_profile(request.user),
             "open_calls": CallForPapers.objects.filter(
                 opens_at__lte=timezone.now(), closes_at__gt=timezone.now()
             ).select_related("event"),
@@ -348,8 +347,8 @@ def answer_decision(request, event, uuid, answer):
     """The speakers confirm or decline an accepted submission."""
     cfp = _cfp(event)
     submission = _submission(cfp, uuid)
-    services.require(request.user, "cfp.answer_decision", submission)
-    step = {"confirm": services.confirm, "decline": services.decline}[answer]
+    require(request.user, "cfp.answer_decision", submission)
+    step = {"confirm": decisions.confirm, "decline": decisions.decline}[answer]
     try:
         step(submission, request.user)
     except ValidationError as exc:
@@ -367,11 +366,11 @@ def answer_decision(request, event, uuid, answer):
 def answer_offer(request, event, uuid, pk):
     cfp = _cfp(event)
     submission = _submission(cfp, uuid)
-    services.require(request.user, "cfp.answer_decision", submission)
+    require(request.user, "cfp.answer_decision", submission)
     made = get_object_or_404(Offer, submission=submission, pk=pk)
     accept = request.POST.get("answer") == "accept"
     try:
-        moved = services.answer_offer(made, request.user, accept=accept)
+        moved = offers.answer_offer(made, request.user, accept=accept)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("cfp:submission", cfp.event.slug, submission.uuid)

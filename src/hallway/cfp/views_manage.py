@@ -14,19 +14,23 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from hallway.cfp import permissions, selectors, services
-from hallway.cfp.forms import CfpSettingsForm, MailTemplateForm, MessageForm, QuestionForm
-from hallway.cfp.models import MailTemplate, Message, Question, Review, Submission
+from hallway.audit.services import snapshot
+from hallway.cfp import permissions, selectors
+from hallway.cfp.forms import CfpSettingsForm, MailTemplateForm, MessageForm
+from hallway.cfp.models import MailTemplate, Message, Review, Submission
+from hallway.cfp.services import calls, decisions, mail, offers
+from hallway.cfp.services.outbox import discard_message, edit_message, send_messages
 from hallway.cfp.views import _cfp, _context, _submission
 from hallway.common.markdown import render_markdown
 from hallway.events.models import Event
+from hallway.permissions import require
 
 PAGE_SIZE = 200
 
 
 def _managed(request, event):
     cfp = _cfp(event)
-    services.require(request.user, "cfp.manage_cfp", cfp.event)
+    require(request.user, "cfp.manage_cfp", cfp.event)
     return cfp
 
 
@@ -34,7 +38,7 @@ def _dashboard_of(request, event):
     """The call, for its organisers and its track organisers; with the tracks the user is
     limited to (``None``: every track)."""
     cfp = _cfp(event)
-    services.require(request.user, "cfp.view_dashboard", cfp.event)
+    require(request.user, "cfp.view_dashboard", cfp.event)
     if request.user.has_perm("cfp.manage_cfp", cfp.event):
         return cfp, None
     return cfp, permissions.track_ids(request.user, cfp.event)
@@ -53,7 +57,7 @@ def dashboard(request, event):
     if params["sort"] not in selectors.SORTS:
         params["sort"] = "mean"
     rows = selectors.dashboard(cfp.event, request.user, only_tracks=only_tracks, **params)
-    tracks = services.offered_tracks(cfp)
+    tracks = calls.offered_tracks(cfp)
     if only_tracks is not None:
         tracks = tracks.filter(pk__in=only_tracks)
     # Sorted and counted over all of them; shown a page at a time (a page of 2,000 rows is
@@ -74,7 +78,7 @@ def dashboard(request, event):
             sorts=selectors.SORTS,
             tracks=tracks,
             track_organiser=only_tracks is not None,
-            session_types=services.offered_session_types(cfp),
+            session_types=calls.offered_session_types(cfp),
             states=[s for s in Submission.STATES if s[0] != Submission.DRAFT],
             decisions=[
                 (Submission.ACCEPTED, "Accept"),
@@ -92,9 +96,9 @@ def bulk_decide(request, event):
     cfp, _ = _dashboard_of(request, event)
     decision = request.POST.get("decision", "")
     if decision == "remind":
-        services.require(request.user, "cfp.manage_cfp", cfp.event)
+        require(request.user, "cfp.manage_cfp", cfp.event)
         return _remind(request, cfp)
-    if decision not in services.DECISIONS:
+    if decision not in decisions.DECISIONS:
         messages.error(request, "Choose accept, waitlist or reject.")
         return redirect("cfp:manage", cfp.event.slug)
     chosen = Submission.objects.filter(event=cfp.event, uuid__in=request.POST.getlist("submission"))
@@ -104,7 +108,7 @@ def bulk_decide(request, event):
             refused.append(f"{submission.title}: not in your tracks.")
             continue
         try:
-            services.decide(submission, decision, request.user)
+            decisions.decide(submission, decision, request.user)
             done += 1
         except ValidationError as exc:
             refused.append(f"{submission.title}: {' '.join(exc.messages)}")
@@ -126,7 +130,7 @@ def _remind(request, cfp):
     n = 0
     for submission in chosen:
         try:
-            n += len(services.write_to_speakers(submission, MailTemplate.REMINDER))
+            n += len(decisions.write_to_speakers(submission, MailTemplate.REMINDER))
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
     if n:
@@ -149,7 +153,7 @@ def remind(request, event):
     except ValueError:
         messages.error(request, "Remind after a number of days from 1 to 365.")
         return redirect("cfp:manage", cfp.event.slug)
-    written = services.remind_unconfirmed(cfp.event, dt.timedelta(days=days))
+    written = decisions.remind_unconfirmed(cfp.event, dt.timedelta(days=days))
     if written:
         messages.success(request, f"{len(written)} reminder(s) wait in the outbox.")
     else:
@@ -163,7 +167,7 @@ def write(request, event, uuid):
     """Start a free message to the submission's speakers, finished in the outbox."""
     cfp = _managed(request, event)
     submission = _submission(cfp, uuid)
-    written = services.write_to_speakers(submission)
+    written = decisions.write_to_speakers(submission)
     if len(written) == 1:
         return redirect("cfp:message", cfp.event.slug, written[0].pk)
     messages.success(request, f"{len(written)} messages to finish and send in the outbox.")
@@ -174,7 +178,7 @@ def write(request, event, uuid):
 def submission_detail(request, event, uuid):
     cfp = _cfp(event)
     submission = _submission(cfp, uuid)
-    services.require(request.user, "cfp.decide", submission)
+    require(request.user, "cfp.decide", submission)
     may_manage = request.user.has_perm("cfp.manage_cfp", cfp.event)
     reviews = Review.objects.filter(submission=submission).select_related(
         "reviewer__speaker_profile"
@@ -209,7 +213,7 @@ def offer(request, event, uuid):
         messages.error(request, "Choose the event to offer it to.")
     else:
         try:
-            services.offer(submission, target, request.user)
+            offers.offer(submission, target, request.user)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
@@ -223,18 +227,18 @@ def settings_page(request, event):
     form = CfpSettingsForm(
         request.POST or None,
         instance=cfp,
-        session_types=services.offered_session_types(cfp).model.objects.filter(
+        session_types=calls.offered_session_types(cfp).model.objects.filter(
             event_id__in={cfp.event_id, cfp.event.umbrella.pk}
         ),
-        tracks=services.offered_tracks(cfp).model.objects.filter(
+        tracks=calls.offered_tracks(cfp).model.objects.filter(
             event_id__in={cfp.event_id, cfp.event.umbrella.pk}
         ),
     )
-    before = services.snapshot(cfp, services.SETTINGS_FIELDS)
+    before = snapshot(cfp, calls.SETTINGS_FIELDS)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             form.save()
-            services.log_settings(cfp, before, by=request.user)
+            calls.log_settings(cfp, before, by=request.user)
         messages.success(request, "Call for papers saved.")
         return redirect("cfp:manage-settings", cfp.event.slug)
     return render(request, "cfp/manage/settings.html", _context(cfp, form=form))
@@ -249,11 +253,11 @@ def outbox(request, event):
         if "discard" in request.POST:
             n = 0
             for message in chosen.filter(state=Message.OUTBOX):
-                services.discard_message(message, by=request.user)
+                discard_message(message, by=request.user)
                 n += 1
             messages.success(request, f"{n} message(s) discarded.")
         else:
-            n = services.send_messages(list(chosen), by=request.user)
+            n = send_messages(list(chosen), by=request.user)
             messages.success(request, f"{n} message(s) sent off.")
         return redirect("cfp:outbox", cfp.event.slug)
     queryset = Message.objects.filter(event=cfp.event).select_related("submission")
@@ -278,14 +282,14 @@ def message_detail(request, event, pk):
     if request.method == "POST":
         try:
             if "discard" in request.POST:
-                services.discard_message(message, by=request.user)
+                discard_message(message, by=request.user)
                 messages.success(request, "Discarded.")
                 return redirect("cfp:outbox", cfp.event.slug)
             if form.is_valid():
                 if message.state == Message.OUTBOX:
-                    services.edit_message(message, **form.cleaned_data, by=request.user)
+                    edit_message(message, **form.cleaned_data, by=request.user)
                 if "send" in request.POST:
-                    services.send_messages([message], by=request.user)
+                    send_messages([message], by=request.user)
                     messages.success(request, f"Sent off to {message.to}.")
                     return redirect("cfp:outbox", cfp.event.slug)
                 messages.success(request, "Saved.")
@@ -311,11 +315,11 @@ def template_edit(request, event, kind):
     cfp = _managed(request, event)
     if kind not in dict(MailTemplate.KINDS):
         raise Http404("No such email.")
-    subject, body = services.template_text(cfp.event, kind)
+    subject, body = mail.template_text(cfp.event, kind)
     form = MailTemplateForm(request.POST or None, initial={"subject": subject, "body": body})
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_template(cfp.event, kind, **form.cleaned_data)
+            mail.save_template(cfp.event, kind, **form.cleaned_data)
         except ValidationError as exc:
             for field, errors in exc.message_dict.items():
                 for error in errors:
@@ -331,216 +335,6 @@ def template_edit(request, event, kind):
             form=form,
             kind=kind,
             label=dict(MailTemplate.KINDS)[kind],
-            placeholders=sorted(services.PLACEHOLDERS[kind]),
+            placeholders=sorted(mail.PLACEHOLDERS[kind]),
         ),
     )
-
-
-@login_required
-def questions(request, event, pk=None):
-    """The event's own questions: the list, and a form to add one (or change the one
-    ``pk`` names)."""
-    cfp = _managed(request, event)
-    instance = get_object_or_404(Question, cfp=cfp, pk=pk) if pk else None
-    if request.method == "POST" and instance is not None and "delete" in request.POST:
-        if instance.answers.exists():
-            messages.error(request, "This question has answers already; it cannot be deleted.")
-        else:
-            instance.delete()
-            messages.success(request, "Question deleted.")
-        return redirect("cfp:questions", cfp.event.slug)
-    form = QuestionForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        question = form.save(commit=False)
-        question.cfp = cfp
-        question.choices = form.cleaned_data["choices"]
-        question.save()
-        messages.success(request, f"Question “{question.text}” saved.")
-        return redirect("cfp:questions", cfp.event.slug)
-    return render(
-        request,
-        "cfp/manage/questions.html",
-        _context(cfp, form=form, question=instance, questions=cfp.questions.all()),
-    )
-
-
-def _posted(request):
-    """The posted data, or None for a GET (an empty POST is still a submitted form: a form
-    whose every box is unticked)."""
-    return request.POST if request.method == "POST" else None
-
-
-def _errors_to(form, exc: ValidationError) -> None:
-    """A service's ValidationError next to the fields it names (or over the form)."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-def _event_tracks(cfp):
-    from hallway.events.models import Track
-
-    return Track.objects.filter(event_id__in={cfp.event_id, cfp.event.umbrella.pk})
-
-
-@login_required
-def categories(request, event, pk=None):
-    """The score categories reviewers fill in, with their weights: the list, and a form to
-    add one (or change the one ``pk`` names)."""
-    from hallway.cfp import configuration
-    from hallway.cfp.forms import ScoreCategoryForm
-    from hallway.cfp.models import ScoreCategory
-
-    cfp = _managed(request, event)
-    instance = get_object_or_404(ScoreCategory, cfp=cfp, pk=pk) if pk else None
-    if request.method == "POST" and instance is not None and "delete" in request.POST:
-        configuration.delete_category(instance)
-        messages.success(request, f"“{instance.name}” deleted; the reviews are scored again.")
-        return redirect("cfp:categories", cfp.event.slug)
-    initial = (
-        {
-            "name": instance.name,
-            "weight": instance.weight,
-            "max_score": instance.max_score,
-            "position": instance.position,
-        }
-        if instance
-        else None
-    )
-    form = ScoreCategoryForm(_posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = configuration.save_category(cfp, category=instance, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, f"“{saved.name}” saved.")
-            return redirect("cfp:categories", cfp.event.slug)
-    return render(
-        request,
-        "cfp/manage/categories.html",
-        _context(
-            cfp,
-            form=form,
-            category=instance,
-            categories=cfp.categories.all(),
-            reviews=Review.objects.filter(submission__event=cfp.event).count(),
-        ),
-    )
-
-
-@login_required
-def deadlines(request, event, pk=None):
-    """Deadlines of one session type that differ from the call's, in the event's zone."""
-    from hallway.cfp import configuration
-    from hallway.cfp.forms import DeadlineForm
-    from hallway.cfp.models import SessionTypeDeadline
-
-    cfp = _managed(request, event)
-    instance = get_object_or_404(SessionTypeDeadline, cfp=cfp, pk=pk) if pk else None
-    if request.method == "POST" and instance is not None and "delete" in request.POST:
-        instance.delete()
-        messages.success(request, f"{instance.session_type} closes with the call again.")
-        return redirect("cfp:deadlines", cfp.event.slug)
-    initial = (
-        {"session_type": instance.session_type, "closes_at": instance.closes_at}
-        if instance
-        else None
-    )
-    form = DeadlineForm(
-        _posted(request),
-        initial=initial,
-        session_types=services.offered_session_types(cfp),
-        zone=cfp.event.umbrella.time_zone,
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = configuration.save_deadline(cfp, deadline=instance, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            when = services.local_time(saved.closes_at, cfp.event)
-            messages.success(request, f"{saved.session_type} closes on {when}.")
-            return redirect("cfp:deadlines", cfp.event.slug)
-    rows = [
-        (d, services.local_time(d.closes_at, cfp.event))
-        for d in cfp.deadlines.select_related("session_type").order_by("closes_at")
-    ]
-    return render(
-        request,
-        "cfp/manage/deadlines.html",
-        _context(
-            cfp,
-            form=form,
-            deadline=instance,
-            rows=rows,
-            closes=services.local_time(cfp.closes_at, cfp.event),
-            opens=services.local_time(cfp.opens_at, cfp.event),
-        ),
-    )
-
-
-@login_required
-def team(request, event):
-    """The review team: reviewers and track organisers, each optionally limited to tracks;
-    someone is added by the email address of their account."""
-    from hallway.cfp import configuration
-    from hallway.cfp.forms import TeamForm
-
-    cfp = _managed(request, event)
-    form = TeamForm(_posted(request), tracks=_event_tracks(cfp), roles=configuration.TEAM_ROLES)
-    if request.method == "POST" and form.is_valid():
-        try:
-            member = configuration.add_to_team(cfp.event, **form.cleaned_data)
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(
-                request, f"{member.user.email} is now a {member.get_role_display().lower()}."
-            )
-            return redirect("cfp:team", cfp.event.slug)
-    return render(
-        request,
-        "cfp/manage/team.html",
-        _context(cfp, form=form, members=configuration.team(cfp.event)),
-    )
-
-
-@login_required
-def team_member(request, event, pk):
-    from hallway.cfp import configuration
-    from hallway.cfp.forms import TeamMemberForm
-    from hallway.cfp.models import ReviewerScope
-    from hallway.events.models import EventRole
-
-    cfp = _managed(request, event)
-    member = get_object_or_404(
-        EventRole.objects.select_related("user", "event"),
-        event=cfp.event,
-        pk=pk,
-        role__in=list(configuration.TEAM_ROLES),
-    )
-    if request.method == "POST" and "remove" in request.POST:
-        configuration.remove_from_team(member)
-        messages.success(
-            request,
-            f"{member.user.email} is no longer a {member.get_role_display().lower()}.",
-        )
-        return redirect("cfp:team", cfp.event.slug)
-    scope = ReviewerScope.objects.filter(event=cfp.event, user=member.user).first()
-    form = TeamMemberForm(
-        _posted(request),
-        tracks=_event_tracks(cfp),
-        initial={"tracks": list(scope.tracks.all()) if scope else []},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            configuration.change_tracks(member, form.cleaned_data["tracks"])
-        except ValidationError as exc:
-            _errors_to(form, exc)
-        else:
-            messages.success(request, f"Tracks of {member.user.email} saved.")
-            return redirect("cfp:team", cfp.event.slug)
-    return render(request, "cfp/manage/team_member.html", _context(cfp, form=form, member=member))

@@ -8,18 +8,19 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from hallway.cfp import services
 from hallway.cfp.forms import ReviewForm
 from hallway.cfp.models import Review
+from hallway.cfp.services import reviewing
 from hallway.cfp.views import _cfp, _context, _submission
 from hallway.common.markdown import render_markdown
+from hallway.permissions import require
 
 
 @login_required
 def review_list(request, event):
     cfp = _cfp(event)
-    services.require(request.user, "cfp.review", cfp.event)
-    submissions = services.reviewable(cfp.event, request.user).select_related(
+    require(request.user, "cfp.review", cfp.event)
+    submissions = reviewing.reviewable(cfp.event, request.user).select_related(
         "session_type", "track"
     )
     mine = dict(
@@ -39,7 +40,7 @@ def review_list(request, event):
 def review_submission(request, event, uuid):
     cfp = _cfp(event)
     submission = _submission(cfp, uuid)
-    services.require(request.user, "cfp.review_submission", submission)
+    require(request.user, "cfp.review_submission", submission)
     categories = cfp.categories.all()
     existing = Review.objects.filter(submission=submission, reviewer=request.user).first()
     initial = None
@@ -50,7 +51,7 @@ def review_submission(request, event, uuid):
     form = ReviewForm(request.POST or None, categories=categories, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_review(
+            reviewing.save_review(
                 submission, request.user, form.scores(), form.cleaned_data["comment"]
             )
         except ValidationError as exc:

@@ -16,12 +16,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from . import _json
 from . import _shared as sh
 from ._shared import assume_zone, day_change_of
 from .csv_export import export_csv
 from .errors import FormatError
 from .frab_json import export_frab_json, parse_frab_json_document
-from .frab_xml import export_frab_xml, parse_frab_xml
+from .frab_xml import parse_frab_xml
+from .frab_xml_export import export_frab_xml
 from .ical import export_ical, parse_ical
 from .model import Day, Entry, Link, Person, Programme, Room, Track, derive_uuid, slugify
 from .scale_signs import parse_scale_signs_document
@@ -88,7 +90,7 @@ def sniff(data: bytes) -> str:
     data, _ = sh.as_utf8(data)
     family = sniff_family(data)
     if family == "json":
-        return sniff_json(sh.load_json(data, format="json"))
+        return sniff_json(_json.load_json(data, format="json"))
     return "frab-xml" if family == "xml" else "ical"
 
 
@@ -136,7 +138,7 @@ def _parse(data: bytes, format: str | None, time_zone: str | None) -> Programme:
             return parse_frab_xml(data, time_zone=time_zone)
         if family == "ical":
             return parse_ical(data, time_zone=time_zone)
-        document = sh.load_json(data, format=format or "json")
+        document = _json.load_json(data, format=format or "json")
         found = sniff_json(document) if format is None else format
         if format is not None:
             try:

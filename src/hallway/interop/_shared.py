@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from hallway.common.validators import is_safe_url
 
-from .errors import FormatError, decode_utf8
+from .errors import FormatError
 from .model import Day, Entry, Person, Programme
 
 _DURATION = re.compile(r"^\s*(?:(\d+):)?(\d{1,3}):(\d{2})(?::(\d{2}))?\s*$")
@@ -159,7 +159,7 @@ def _as_text(value: object, what: str, *, format: str, location: str | None) -> 
         return ""
     if not isinstance(value, str):
         raise FormatError(
-            f"{what} should be a string, found {_kind(value)}", location, format=format
+            f"{what} should be a string, found {kind_of(value)}", location, format=format
         )
     return value.strip()
 
@@ -471,66 +471,18 @@ def as_utf8(data: bytes) -> tuple[bytes, str | None]:
     return utf8, f"the file is {label}: read as such"
 
 
-def load_json(data: bytes, *, format: str) -> object:
-    """Strict UTF-8 JSON, with line and column on syntax errors (truncation included)."""
-    import json  # noqa: PLC0415 - only the JSON formats need it
+def generator_version() -> str:
+    """hallway's version, as the exports name their generator."""
+    from importlib import metadata  # noqa: PLC0415 - only the writers need it
 
-    text = decode_utf8(data, format=format)
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise FormatError(
-            f"invalid JSON: {exc.msg}", f"line {exc.lineno}, column {exc.colno}", format=format
-        ) from None
-    except ValueError:  # only the int digit limit: every syntax error is a JSONDecodeError
-        raise long_number_error(text, format=format) from None
-    except RecursionError:
-        raise FormatError("JSON nested too deeply", format=format) from None
+        return metadata.version("hallway")
+    except metadata.PackageNotFoundError:
+        return "dev"
 
 
-class JsonPath:
-    """Typed access to parsed JSON that reports the JSON path of anything unexpected."""
-
-    def __init__(self, format: str) -> None:
-        self.format = format
-
-    def fail(self, message: str, path: str) -> FormatError:
-        return FormatError(message, path, format=self.format)
-
-    def obj(self, value: object, path: str) -> dict:
-        if not isinstance(value, dict):
-            raise self.fail(f"expected an object, found {_kind(value)}", path)
-        return value
-
-    def arr(self, value: object, path: str) -> list:
-        if value is None:
-            return []
-        if not isinstance(value, list):
-            raise self.fail(f"expected an array, found {_kind(value)}", path)
-        return value
-
-    def text(self, parent: dict, key: str, path: str, *, required: bool = False) -> str:
-        value = parent.get(key)
-        if value is None:
-            if required:
-                raise self.fail(f"missing {key!r}", path)
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise self.fail(f"{key!r} should be a string, found {_kind(value)}", f"{path}.{key}")
-        return str(value).strip()
-
-    def integer(self, parent: dict, key: str, path: str) -> int | None:
-        value = parent.get(key)
-        if value is None or value == "":
-            return None
-        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
-            return int(value)
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(f"{key!r} should be an integer, found {_kind(value)}", f"{path}.{key}")
-        return value
-
-
-def _kind(value: object) -> str:
+def kind_of(value: object) -> str:
+    """What a parsed JSON value is, in an error message's words."""
     return {
         dict: "an object",
         list: "an array",

@@ -16,7 +16,7 @@ from django.urls import reverse
 from hallway import interop
 from hallway.events.models import Event
 from hallway.interop import model as neutral
-from hallway.programme.models import Resource, SessionSpeaker, Speaker
+from hallway.programme.models import Resource, Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import (
     latest_release,
@@ -111,113 +111,132 @@ def programme_for(
     )
     if release is None:
         return programme
-    # Speakers and resources in one query each, grouped here: Django's prefetch machinery
-    # clones a queryset per session, which was most of an export's time at FOSDEM's size.
     slots = list(release_slots(event, release).prefetch_related(None).only(*_EXPORTED_FIELDS))
-    released = release.slots.filter(session__isnull=False).values("session_id")
-    speakers_of: dict[int, list[Speaker]] = defaultdict(list)
-    for link in (
-        SessionSpeaker.objects.filter(session_id__in=released)
-        .select_related("speaker")
-        .order_by("position", "id")
-    ):
-        speakers_of[link.session_id].append(link.speaker)
-    resources_of: dict[int, list[Resource]] = defaultdict(list)
-    for resource in Resource.objects.filter(session_id__in=released):
-        resources_of[resource.session_id].append(resource)
-    # reverse() once per kind of page, not once per session and speaker.
-    sentinel = "hallway-slug-sentinel"
-    session_url = f"{base_url}{reverse('agenda:session', args=[umbrella.slug, sentinel])}"
-    speaker_url = f"{base_url}{reverse('agenda:speaker', args=[umbrella.slug, sentinel])}"
-    history = _change_history(release)
-    rooms: dict[int, neutral.Room] = {}
-    tracks: dict[int, neutral.Track] = {}
-    persons: dict[int, neutral.Person] = {}
-    for slot in slots:
-        session = slot.session
-        room = None
-        if slot.room_id:
-            if slot.room_id not in rooms:
-                r = slot.room
-                rooms[slot.room_id] = neutral.Room(
-                    name=r.name, guid=r.uuid, slug=r.slug, capacity=r.capacity
-                )
-            room = rooms[slot.room_id]
-        track = None
-        if session.track_id:
-            if session.track_id not in tracks:
-                t = session.track
-                tracks[t.pk] = neutral.Track(name=t.name, slug=t.slug, color=t.colour)
-            track = tracks[session.track_id]
-        speakers = []
-        for s in speakers_of[session.pk]:
-            if s.pk not in persons:
-                persons[s.pk] = neutral.Person(
-                    name=s.name,
-                    guid=s.uuid,
-                    local_id=s.pk,
-                    bio=s.bio,
-                    avatar=s.picture_url or None,
-                    url=speaker_url.replace(sentinel, s.slug),
-                    links=[
-                        neutral.Link(url=x["url"], title=x.get("title", ""))
-                        for x in s.links
-                        if isinstance(x, dict) and x.get("url")
-                    ],
-                )
-            speakers.append(persons[s.pk])
-        resources = resources_of[session.pk]
-        multi = session.parts > 1
-        sequence, changed_at = history.get((session.pk, slot.part), (0, release.released_at))
-        programme.sessions.append(
-            neutral.Entry(
-                # Every part of a multi-part workshop is its own entry with its own stable guid.
-                guid=session.uuid
-                if slot.part == 1
-                else uuid.uuid5(session.uuid, f"part-{slot.part}"),
-                title=f"{session.title} (part {slot.part} of {session.parts})"
-                if multi
-                else session.title,
-                start=slot.start,
-                duration=slot.end - slot.start,
-                room=room,
-                local_id=(
-                    int(session.source_id)
-                    if slot.part == 1 and session.source_id.isdigit()
-                    else session.pk * 10 + slot.part - 1
-                ),
-                code=session.source_code or None,
-                origin_url=session.source_url or None,
-                feedback_url=session.feedback_url or None,
-                slug=session.slug if slot.part == 1 else f"{session.slug}-part-{slot.part}",
-                subtitle=session.subtitle,
-                type=session.session_type.name,
-                track=track,
-                language=session.language,
-                abstract=session.abstract,
-                description=session.description,
-                persons=speakers,
-                links=[_link_for(r) for r in resources if r.kind != Resource.ATTACHMENT],
-                attachments=[_link_for(r) for r in resources if r.kind == Resource.ATTACHMENT],
-                do_not_record=session.do_not_record,
-                url=session_url.replace(sentinel, session.slug),
-                sub_event=session.event.name if session.event_id != umbrella.pk else None,
-                sequence=sequence,
-                last_modified=max(changed_at, session.updated_at),
+    build = _Entries(umbrella, release, base_url)
+    programme.sessions = [build.entry(slot) for slot in slots]
+    programme.rooms = list(build.rooms.values())
+    programme.tracks = list(build.tracks.values())
+    programme.persons = list(build.persons.values())
+    programme.days = _days(event, programme.sessions)
+    return programme
+
+
+class _Entries:
+    """The neutral entries of one release's slots, with the rooms, tracks and persons they
+    share (one neutral object each, however many sessions use it)."""
+
+    SENTINEL = "hallway-slug-sentinel"
+
+    def __init__(self, umbrella: Event, release: Schedule, base_url: str):
+        self.umbrella, self.release = umbrella, release
+        # Speakers and resources in one query each, grouped here: Django's prefetch machinery
+        # clones a queryset per session, which was most of an export's time at FOSDEM's size.
+        released = release.slots.filter(session__isnull=False).values("session_id")
+        self.speakers_of: dict[int, list[Speaker]] = defaultdict(list)
+        for link in (
+            SessionSpeaker.objects.filter(session_id__in=released)
+            .select_related("speaker")
+            .order_by("position", "id")
+        ):
+            self.speakers_of[link.session_id].append(link.speaker)
+        self.resources_of: dict[int, list[Resource]] = defaultdict(list)
+        for resource in Resource.objects.filter(session_id__in=released):
+            self.resources_of[resource.session_id].append(resource)
+        # reverse() once per kind of page, not once per session and speaker.
+        args = [umbrella.slug, self.SENTINEL]
+        self.session_url = f"{base_url}{reverse('agenda:session', args=args)}"
+        self.speaker_url = f"{base_url}{reverse('agenda:speaker', args=args)}"
+        self.history = _change_history(release)
+        self.rooms: dict[int, neutral.Room] = {}
+        self.tracks: dict[int, neutral.Track] = {}
+        self.persons: dict[int, neutral.Person] = {}
+
+    def room(self, slot: Slot) -> neutral.Room | None:
+        if not slot.room_id:
+            return None
+        if slot.room_id not in self.rooms:
+            r = slot.room
+            self.rooms[r.pk] = neutral.Room(
+                name=r.name, guid=r.uuid, slug=r.slug, capacity=r.capacity
             )
+        return self.rooms[slot.room_id]
+
+    def track(self, session: Session) -> neutral.Track | None:
+        if not session.track_id:
+            return None
+        if session.track_id not in self.tracks:
+            t = session.track
+            self.tracks[t.pk] = neutral.Track(name=t.name, slug=t.slug, color=t.colour)
+        return self.tracks[session.track_id]
+
+    def person(self, s: Speaker) -> neutral.Person:
+        if s.pk not in self.persons:
+            self.persons[s.pk] = neutral.Person(
+                name=s.name,
+                guid=s.uuid,
+                local_id=s.pk,
+                bio=s.bio,
+                avatar=s.picture_url or None,
+                url=self.speaker_url.replace(self.SENTINEL, s.slug),
+                links=[
+                    neutral.Link(url=x["url"], title=x.get("title", ""))
+                    for x in s.links
+                    if isinstance(x, dict) and x.get("url")
+                ],
+            )
+        return self.persons[s.pk]
+
+    def entry(self, slot: Slot) -> neutral.Entry:
+        session, part = slot.session, slot.part
+        resources = self.resources_of[session.pk]
+        sequence, changed_at = self.history.get((session.pk, part), (0, self.release.released_at))
+        return neutral.Entry(
+            # Every part of a multi-part workshop is its own entry with its own stable guid.
+            guid=session.uuid if part == 1 else uuid.uuid5(session.uuid, f"part-{part}"),
+            title=f"{session.title} (part {part} of {session.parts})"
+            if session.parts > 1
+            else session.title,
+            start=slot.start,
+            duration=slot.end - slot.start,
+            room=self.room(slot),
+            local_id=(
+                int(session.source_id)
+                if part == 1 and session.source_id.isdigit()
+                else session.pk * 10 + part - 1
+            ),
+            code=session.source_code or None,
+            origin_url=session.source_url or None,
+            feedback_url=session.feedback_url or None,
+            slug=session.slug if part == 1 else f"{session.slug}-part-{part}",
+            subtitle=session.subtitle,
+            type=session.session_type.name,
+            track=self.track(session),
+            language=session.language,
+            abstract=session.abstract,
+            description=session.description,
+            persons=[self.person(s) for s in self.speakers_of[session.pk]],
+            links=[_link_for(r) for r in resources if r.kind != Resource.ATTACHMENT],
+            attachments=[_link_for(r) for r in resources if r.kind == Resource.ATTACHMENT],
+            do_not_record=session.do_not_record,
+            url=self.session_url.replace(self.SENTINEL, session.slug),
+            sub_event=session.event.name if session.event_id != self.umbrella.pk else None,
+            sequence=sequence,
+            last_modified=max(changed_at, session.updated_at),
         )
-    programme.rooms = list(rooms.values())
-    programme.tracks = list(tracks.values())
-    programme.persons = list(persons.values())
+
+
+def _days(event: Event, entries: list[neutral.Entry]) -> list[neutral.Day]:
+    umbrella = event.umbrella
     by_day: dict[dt.date, list[neutral.Entry]] = defaultdict(list)
-    for s in programme.sessions:
+    for s in entries:
         by_day[umbrella.day_of(s.start)].append(s)
+    days = []
     for index, day in enumerate(event.days):
         sessions = by_day.get(day, [])
         # a day runs from its first session to its last, never into the next day's change, so
         # the exporters put every session on the day it belongs to
         end = max((s.end for s in sessions), default=None)
-        programme.days.append(
+        days.append(
             neutral.Day(
                 index=index,
                 date=day,
@@ -225,7 +244,7 @@ def programme_for(
                 end=end and min(end, umbrella.day_bounds(day)[1]),
             )
         )
-    return programme
+    return days
 
 
 # --------------------------------------------------------------------------- import

@@ -15,11 +15,11 @@ import re
 import uuid
 from collections import Counter
 from datetime import datetime, timedelta
-from importlib import metadata
 from zoneinfo import ZoneInfo
 
 from hallway.common.validators import is_colour, is_safe_url
 
+from . import _json
 from . import _shared as sh
 from .model import Day, Entry, Link, Person, Programme, Room, Track, derive_uuid, slugify
 
@@ -68,7 +68,7 @@ _EVENT_KEYS = frozenset(
 
 class _Reader:
     def __init__(self, time_zone: str | None) -> None:
-        self.j = sh.JsonPath(FORMAT)
+        self.j = _json.JsonPath(FORMAT)
         self.default_zone = time_zone
         self.rooms: dict[str, Room] = {}
         self.tracks: dict[str, Track] = {}
@@ -106,6 +106,26 @@ class _Reader:
             programme.timeslot_duration = sh.parse_duration(
                 conf["timeslot_duration"], format=FORMAT, location=f"{cpath}.timeslot_duration"
             )
+        self._read_tracks_and_rooms(conf)
+        for d, day_value in enumerate(j.arr(conf.get("days"), f"{cpath}.days")):
+            self._read_day(day_value, d, programme)
+        programme.rooms = list(self.rooms.values())
+        programme.tracks = list(self.tracks.values())
+        programme.persons = list(self.persons.values())
+        programme.ignored = dict(self.ignored)
+        if self.tz is sh.UNSTATED:
+            sh.settle_zone(programme, self.default_zone, format=FORMAT)
+        programme.warnings += (
+            self.warnings
+            + sh.person_id_conflicts(programme.persons)
+            + sh.ignored_warning(self.ignored)
+        )
+        sh.dedupe_guids(programme)
+        return programme
+
+    def _read_tracks_and_rooms(self, conf: dict) -> None:
+        """The tracks and rooms ``conference`` declares, before any event names them."""
+        j, cpath = self.j, "$.schedule.conference"
         for i, item in enumerate(j.arr(conf.get("tracks"), f"{cpath}.tracks")):
             path = f"{cpath}.tracks[{i}]"
             item = j.obj(item, path)
@@ -126,57 +146,40 @@ class _Reader:
             if isinstance(description, dict):
                 description = description.get("en") or next(iter(description.values()), "")
             room.description = description.strip() if isinstance(description, str) else ""
-        for d, day_value in enumerate(j.arr(conf.get("days"), f"{cpath}.days")):
-            dpath = f"{cpath}.days[{d}]"
-            day_obj = j.obj(day_value, dpath)
-            day = Day(
-                index=j.integer(day_obj, "index", dpath)
-                if day_obj.get("index") is not None
-                else d + 1,
-                date=sh.parse_date(
-                    j.text(day_obj, "date", dpath, required=True),
-                    format=FORMAT,
-                    location=f"{dpath}.date",
-                ),
-            )
-            for key, attr in (("day_start", "start"), ("day_end", "end")):
-                if j.text(day_obj, key, dpath):
-                    setattr(
-                        day,
-                        attr,
-                        sh.parse_datetime(
-                            day_obj[key], self.tz, format=FORMAT, location=f"{dpath}.{key}"
-                        ),
-                    )
-            programme.days.append(day)
-            rooms = j.obj(day_obj.get("rooms") or {}, f"{dpath}.rooms")
-            for room_name, events in rooms.items():
-                if events:  # a key with no events is a wrapper, not a declared room
-                    self._room(room_name.strip())
-                rpath = f"{dpath}.rooms[{json.dumps(room_name, ensure_ascii=False)}]"
-                for e, event in enumerate(j.arr(events, rpath)):
-                    programme.sessions.append(
-                        self._event(
-                            j.obj(event, f"{rpath}[{e}]"),
-                            day,
-                            room_name,
-                            programme,
-                            f"{rpath}[{e}]",
-                        )
-                    )
-        programme.rooms = list(self.rooms.values())
-        programme.tracks = list(self.tracks.values())
-        programme.persons = list(self.persons.values())
-        programme.ignored = dict(self.ignored)
-        if self.tz is sh.UNSTATED:
-            sh.settle_zone(programme, self.default_zone, format=FORMAT)
-        programme.warnings += (
-            self.warnings
-            + sh.person_id_conflicts(programme.persons)
-            + sh.ignored_warning(self.ignored)
+
+    def _read_day(self, day_value: object, d: int, programme: Programme) -> None:
+        """The ``d``-th day (appended to the programme's days) and its events, room by room."""
+        j, dpath = self.j, f"$.schedule.conference.days[{d}]"
+        day_obj = j.obj(day_value, dpath)
+        day = Day(
+            index=j.integer(day_obj, "index", dpath) if day_obj.get("index") is not None else d + 1,
+            date=sh.parse_date(
+                j.text(day_obj, "date", dpath, required=True),
+                format=FORMAT,
+                location=f"{dpath}.date",
+            ),
         )
-        sh.dedupe_guids(programme)
-        return programme
+        for key, attr in (("day_start", "start"), ("day_end", "end")):
+            if j.text(day_obj, key, dpath):
+                setattr(
+                    day,
+                    attr,
+                    sh.parse_datetime(
+                        day_obj[key], self.tz, format=FORMAT, location=f"{dpath}.{key}"
+                    ),
+                )
+        programme.days.append(day)
+        rooms = j.obj(day_obj.get("rooms") or {}, f"{dpath}.rooms")
+        for room_name, events in rooms.items():
+            if events:  # a key with no events is a wrapper, not a declared room
+                self._room(room_name.strip())
+            rpath = f"{dpath}.rooms[{json.dumps(room_name, ensure_ascii=False)}]"
+            for e, event in enumerate(j.arr(events, rpath)):
+                programme.sessions.append(
+                    self._event(
+                        j.obj(event, f"{rpath}[{e}]"), day, room_name, programme, f"{rpath}[{e}]"
+                    )
+                )
 
     def _uuid(self, value: str, path: str) -> uuid.UUID:
         try:
@@ -305,7 +308,7 @@ def _positive(value: int | None) -> int | None:
 
 def parse_frab_json(data: bytes, *, time_zone: str | None = None) -> Programme:
     """Read a frab/pretalx/C3VOC ``schedule.json`` (v1)."""
-    return parse_frab_json_document(sh.load_json(data, format=FORMAT), time_zone=time_zone)
+    return parse_frab_json_document(_json.load_json(data, format=FORMAT), time_zone=time_zone)
 
 
 def parse_frab_json_document(document: object, *, time_zone: str | None = None) -> Programme:
@@ -439,7 +442,7 @@ def export_frab_json_document(programme: Programme) -> dict:
     schedule["conference"] = conference
     return {
         "$schema": SCHEMA_ID,
-        "generator": {"name": "hallway", "version": _generator_version()},
+        "generator": {"name": "hallway", "version": sh.generator_version()},
         "schedule": schedule,
     }
 
@@ -483,13 +486,6 @@ def export_frab_json(programme: Programme) -> bytes:
     """``schedule.json`` v1, valid against C3VOC's ``schema.json`` (draft-06)."""
     document = export_frab_json_document(programme)
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
-
-
-def _generator_version() -> str:
-    try:
-        return metadata.version("hallway")
-    except metadata.PackageNotFoundError:
-        return "dev"
 
 
 __all__ = ["export_frab_json", "json_acronym", "parse_frab_json", "parse_frab_json_document"]

@@ -1,6 +1,7 @@
 """frab/pentabarf ``schedule.xml``: the lingua franca of conference apps (Giggity,
 EventFahrplan, the C3VOC recording tracker), read in every dialect we have met and written
-so that it validates against C3VOC's ``schedule.xml.xsd``.
+so that it validates against C3VOC's ``schedule.xml.xsd`` (the writer is
+:mod:`hallway.interop.frab_xml_export`).
 
 Reading is lenient about dialects (FOSDEM 2007 puts ``<event>`` straight under ``<day>``;
 old FOSDEM files have no guids, no ``<date>`` and no time zone; wafer writes UTC dates) and
@@ -17,7 +18,6 @@ import uuid
 import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import datetime, time, timedelta
-from importlib import metadata
 from xml.etree.ElementTree import Element
 
 import defusedxml
@@ -25,14 +25,10 @@ from defusedxml.ElementTree import DefusedXMLParser
 
 from . import _shared as sh
 from .errors import FormatError, decode_utf8
-from .model import Day, Entry, Link, Person, Programme, Room, Track, derive_uuid, slugify
+from .model import Day, Entry, Link, Person, Programme, Room, Track, derive_uuid
 
 FORMAT = "frab-xml"
 _DECLARED_ENCODING = re.compile(rb"^\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']")
-_VOC_SLUG = re.compile(r"^[a-z0-9_]{4,}-[a-z0-9\-_]{4,}$")
-_TRACK_SLUG = re.compile(r"^[a-z][a-z0-9-]+$")
-_ACRONYM = re.compile(r"^[a-z0-9_-]{4,}$")
-_HEX_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 _EVENT_TAGS = frozenset(
     {
         "date",
@@ -161,12 +157,30 @@ class _Reader:
         return FormatError(message, self.where(element, path), format=FORMAT)
 
     def read(self) -> Programme:
+        """The conference, its tracks, then day by day its rooms and events; last, what the
+        whole file settles (rooms in use, the zone, warnings, duplicate guids)."""
         root = self.root
         if root.tag != "schedule":
             raise self.fail(f"root element is <{root.tag}>, expected <schedule>", root, "/")
         conference = root.find("conference")
         if conference is None:
             raise self.fail("no <conference> element", root, "/schedule")
+        programme, day_change = self._read_conference(conference)
+        # Tracks are declared in <conference> (frab, pretalx) or a top-level <tracks> (FOSDEM).
+        for i, element in enumerate(conference.findall("track"), start=1):
+            self._declare_track(element, f"/schedule/conference/track[{i}]")
+        for i, element in enumerate(root.findall("tracks/track"), start=1):
+            self._declare_track(element, f"/schedule/tracks/track[{i}]")
+        sessions: list[Entry] = []
+        for d, day_el in enumerate(root.findall("day"), start=1):
+            sessions += self._read_day_events(day_el, d, day_change, programme)
+        programme.sessions = sessions
+        self._finish(programme)
+        return programme
+
+    def _read_conference(self, conference: Element) -> tuple[Programme, time | None]:
+        """The programme as ``<conference>`` describes it, and its day change (if given)."""
+        root = self.root
         cpath = "/schedule/conference"
 
         def ctext(tag: str) -> str:
@@ -211,38 +225,40 @@ class _Reader:
                 ctext("day_change"), format=FORMAT, location=f"{cpath}/day_change"
             )
             programme.day_change = day_change
-        # Tracks are declared in <conference> (frab, pretalx) or a top-level <tracks> (FOSDEM).
-        for i, element in enumerate(conference.findall("track"), start=1):
-            self._declare_track(element, f"{cpath}/track[{i}]")
-        for i, element in enumerate(root.findall("tracks/track"), start=1):
-            self._declare_track(element, f"/schedule/tracks/track[{i}]")
+        return programme, day_change
 
-        sessions: list[Entry] = []
-        for d, day_el in enumerate(root.findall("day"), start=1):
-            dpath = f"/schedule/day[{d}]"
-            day = self._read_day(day_el, d, dpath)
-            programme.days.append(day)
-            for r, room_el in enumerate(day_el.findall("room"), start=1):
-                rpath = f"{dpath}/room[{r}]"
-                name = (room_el.get("name") or "").strip()
-                room = self._room(name)
-                if room is not None:
-                    if room.guid is None and room_el.get("guid"):
-                        room.guid = self._uuid(room_el.get("guid"), room_el, rpath)
-                    if room.slug is None and room_el.get("slug"):
-                        room.slug = room_el.get("slug")
-                for e, event_el in enumerate(room_el.findall("event"), start=1):
-                    sessions.append(
-                        self._read_event(
-                            event_el, day, day_change, programme, f"{rpath}/event[{e}]"
-                        )
-                    )
-            # FOSDEM 2007: events directly in the day, the room only named inside each event.
-            for e, event_el in enumerate(day_el.findall("event"), start=1):
+    def _read_day_events(
+        self, day_el: Element, d: int, day_change: time | None, programme: Programme
+    ) -> list[Entry]:
+        """The ``d``-th ``<day>`` (appended to the programme's days) and its events, room by
+        room."""
+        dpath = f"/schedule/day[{d}]"
+        day = self._read_day(day_el, d, dpath)
+        programme.days.append(day)
+        sessions = []
+        for r, room_el in enumerate(day_el.findall("room"), start=1):
+            rpath = f"{dpath}/room[{r}]"
+            name = (room_el.get("name") or "").strip()
+            room = self._room(name)
+            if room is not None:
+                if room.guid is None and room_el.get("guid"):
+                    room.guid = self._uuid(room_el.get("guid"), room_el, rpath)
+                if room.slug is None and room_el.get("slug"):
+                    room.slug = room_el.get("slug")
+            for e, event_el in enumerate(room_el.findall("event"), start=1):
                 sessions.append(
-                    self._read_event(event_el, day, day_change, programme, f"{dpath}/event[{e}]")
+                    self._read_event(event_el, day, day_change, programme, f"{rpath}/event[{e}]")
                 )
-        programme.sessions = sessions
+        # FOSDEM 2007: events directly in the day, the room only named inside each event.
+        for e, event_el in enumerate(day_el.findall("event"), start=1):
+            sessions.append(
+                self._read_event(event_el, day, day_change, programme, f"{dpath}/event[{e}]")
+            )
+        return sessions
+
+    def _finish(self, programme: Programme) -> None:
+        """What only the whole file decides: the rooms in use, the zone, the warnings."""
+        sessions = programme.sessions
         # A <room> wrapper names a room only for the events inside it: one that no event is
         # in (an empty wrapper, or its events name another room) is not a room of the file.
         used = {id(s.room) for s in sessions}
@@ -266,7 +282,6 @@ class _Reader:
             + sh.ignored_warning(self.ignored)
         )
         sh.dedupe_guids(programme)
-        return programme
 
     def _declare_track(self, element: Element, path: str) -> None:
         name = (element.get("name") or element.text or "").strip()
@@ -446,153 +461,4 @@ def parse_frab_xml(data: bytes, *, time_zone: str | None = None) -> Programme:
         return _Reader(root, lines, time_zone).read()
 
 
-# --------------------------------------------------------------------------- writing
-
-
-def _sub(parent: Element, tag: str, text: str | None = None, **attrs: str) -> Element:
-    element = ET.SubElement(parent, tag, {k: sh.xml_text(v) for k, v in attrs.items()})
-    if text is not None:
-        element.text = sh.xml_text(text)
-    return element
-
-
-def xml_acronym(programme: Programme) -> str:
-    """The acronym as the XSD wants it: ``[a-z0-9_-]{4,}``."""
-    if _ACRONYM.match(programme.acronym):
-        return programme.acronym
-    candidate = slugify(programme.acronym or programme.title, allow_underscore=True) or "conf"
-    return candidate.ljust(4, "_")
-
-
-def export_frab_xml(programme: Programme) -> bytes:
-    """``schedule.xml`` valid against C3VOC's XSD, ``<schedule>`` and ``<conference>``
-    within the first kilobyte so Giggity's sniffer recognises it."""
-    tz = sh.zone(programme.time_zone, format=FORMAT)
-    root = Element("schedule")
-    _sub(root, "generator", name="hallway", version=_generator_version())
-    _sub(root, "version", programme.version)
-    conference = _sub(root, "conference")
-    grouped = sh.group_by_day(programme)
-    _sub(conference, "acronym", xml_acronym(programme))
-    _sub(conference, "title", programme.title)
-    first = programme.start or (grouped[0][0].date if grouped else None)
-    last = programme.end or (grouped[-1][0].date if grouped else None)
-    if first:
-        _sub(conference, "start", first.isoformat())
-    if last:
-        _sub(conference, "end", last.isoformat())
-    _sub(conference, "days", str(len(grouped)))
-    if programme.timeslot_duration:
-        _sub(conference, "timeslot_duration", sh.format_duration(programme.timeslot_duration))
-    if sh.is_http_url(programme.base_url):
-        _sub(conference, "base_url", programme.base_url)
-    if sh.is_http_url(programme.url):
-        _sub(conference, "url", programme.url)
-    _sub(conference, "time_zone_name", programme.time_zone)
-    for track in programme.tracks:
-        attrs = {"name": track.name}
-        if track.color and _HEX_COLOR.match(track.color):
-            attrs["color"] = track.color
-        if track.slug and _TRACK_SLUG.match(track.slug):
-            attrs["slug"] = track.slug
-        _sub(conference, "track", **attrs)
-
-    ids = sh.allocate_ids(programme.sessions)
-    used = {id(s.room) for s in programme.sessions}
-    seen_slugs: set[str] = set()
-    for day, sessions in grouped:
-        day_el = _sub(
-            root,
-            "day",
-            index=str(day.index),
-            date=day.date.isoformat(),
-            start=day.start.astimezone(tz).isoformat(),
-            end=day.end.astimezone(tz).isoformat(),
-        )
-        # Every room on every day, in programme order, as FOSDEM does: readers then see
-        # the rooms (empty ones included) in the same order we hold them.
-        # (A room no session uses is left out: schedule.xml has no place to declare rooms,
-        # and readers, hallway's included, take an empty wrapper for no room.)
-        rooms = {
-            room.name: _room_element(day_el, room) for room in programme.rooms if id(room) in used
-        }
-        for session in sessions:
-            name = session.room.name if session.room else ""
-            if name not in rooms:
-                rooms[name] = _room_element(day_el, session.room or Room(name=""))
-            _event(rooms[name], session, ids[id(session)], tz, seen_slugs)
-    ET.indent(root, space="  ")
-    # ElementTree leaves a carriage return in text raw, and XML readers turn it into a
-    # line feed; a character reference keeps "\r\n" abstracts intact.
-    body = ET.tostring(root, encoding="unicode").replace("\r", "&#13;")
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n").encode("utf-8")
-
-
-def _room_element(day_el: Element, room: Room) -> Element:
-    attrs = {"name": room.name}
-    if room.guid:
-        attrs["guid"] = str(room.guid)
-    return _sub(day_el, "room", **attrs)
-
-
-def _event(room_el: Element, session: Entry, local_id: int, tz, seen_slugs: set[str]) -> None:
-    attrs = {"guid": str(session.guid), "id": str(local_id)}
-    if session.code and re.fullmatch(r"[0-9A-Z]{6}", session.code):
-        attrs["code"] = session.code
-    el = _sub(room_el, "event", **attrs)
-    local = session.start.astimezone(tz)
-    _sub(el, "date", local.isoformat())
-    _sub(el, "start", local.strftime("%H:%M"))
-    _sub(el, "duration", sh.format_duration(session.duration, seconds=True))
-    _sub(el, "room", session.room.name if session.room else "")
-    if _VOC_SLUG.match(session.slug) and session.slug not in seen_slugs:
-        seen_slugs.add(session.slug)
-        _sub(el, "slug", session.slug)
-    if sh.is_http_url(session.url):
-        _sub(el, "url", session.url)
-    _sub(el, "title", session.title)
-    _sub(el, "subtitle", session.subtitle)
-    _sub(el, "language", session.language)
-    _sub(el, "track", session.track.name if session.track else "")
-    _sub(el, "type", session.type)
-    _sub(el, "abstract", session.abstract)
-    _sub(el, "description", session.description)
-    if sh.is_http_url(session.logo):
-        _sub(el, "logo", session.logo)
-    persons = _sub(el, "persons")
-    for person in session.persons:
-        attrs = {}
-        if person.local_id is not None:
-            attrs["id"] = str(person.local_id)
-        if person.guid is not None:
-            attrs["guid"] = str(person.guid)
-        _sub(persons, "person", person.name, **attrs)
-    recording = _sub(el, "recording")
-    _sub(recording, "license", session.recording_license)
-    _sub(recording, "optout", "true" if session.do_not_record else "false")
-    for container, child, links in (
-        ("links", "link", session.links),
-        ("attachments", "attachment", session.attachments),
-    ):
-        parent = _sub(el, container)
-        for link in links:
-            if not sh.is_link_url(link.url):
-                continue  # a javascript: or data: link from an imported file is not exported
-            attrs = {"href": link.url}
-            if link.type:
-                attrs["type"] = link.type
-            _sub(parent, child, link.title, **attrs)
-    for tag in ("feedback_url", "origin_url"):
-        value = getattr(session, tag)
-        if sh.is_http_url(value):
-            _sub(el, tag, value)
-
-
-def _generator_version() -> str:
-    try:
-        return metadata.version("hallway")
-    except metadata.PackageNotFoundError:
-        return "dev"
-
-
-__all__ = ["export_frab_xml", "parse_frab_xml", "xml_acronym"]
+__all__ = ["parse_frab_xml"]

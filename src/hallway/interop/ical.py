@@ -17,6 +17,7 @@ original start so a re-import updates each occurrence; a rule without an end is 
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import re
 import uuid
@@ -66,6 +67,38 @@ def _start_and_duration(event, tz, where: str) -> tuple[datetime, timedelta]:
 def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
     """Read an iCalendar file with one VEVENT per session."""
     warnings: list[str] = []
+    calendar = _calendar(data, warnings)
+    raw_events = list(calendar.walk("VEVENT"))
+    recurring = _recurring_uids(raw_events)
+    events = _occurrences(calendar, raw_events) if recurring else raw_events
+    if recurring:
+        warnings.append(
+            f"{len(recurring)} repeating event(s) expanded into "
+            f"{sum(str(e.get('UID') or '') in recurring for e in events)} sessions"
+        )
+    tz, tz_name = _default_zone(calendar, events, warnings)
+    programme = Programme(title=str(calendar.get("X-WR-CALNAME") or ""), time_zone=tz_name)
+    found = _Found()
+    dates = set()
+    for i, event in enumerate(events):
+        # once expanded, the events are in time order, not the file's: name them by UID only
+        path = "VEVENT" if recurring else f"VEVENT[{i}]"
+        session = _entry(event, path, tz, recurring, found)
+        programme.sessions.append(session)
+        dates.add(session.start.astimezone(tz).date())
+    programme.rooms = list(found.rooms.values())
+    programme.tracks = list(found.tracks.values())
+    programme.persons = list(found.persons.values())
+    sh.set_days(programme, dates)
+    programme.warnings = warnings
+    if tz is sh.UNSTATED:
+        sh.settle_zone(programme, time_zone, format=FORMAT, redate=True)
+    sh.dedupe_guids(programme)
+    return programme
+
+
+def _calendar(data: bytes, warnings: list[str]) -> icalendar.Calendar:
+    """The file as a calendar, refused with a clear error when it is not a whole one."""
     # Unfold on bytes first: some generators (JRES) fold in the middle of a UTF-8
     # character, which is only decodable once the pieces are joined again.
     unfolded = re.sub(rb"\r?\n[ \t]", b"", data)
@@ -87,17 +120,14 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
             format=FORMAT,
         )
     try:
-        calendar = icalendar.Calendar.from_ical(text)
+        return icalendar.Calendar.from_ical(text)
     except (ValueError, KeyError, IndexError) as exc:
         raise FormatError(f"invalid iCalendar: {exc}", format=FORMAT) from None
-    raw_events = list(calendar.walk("VEVENT"))
-    recurring = _recurring_uids(raw_events)
-    events = _occurrences(calendar, raw_events) if recurring else raw_events
-    if recurring:
-        warnings.append(
-            f"{len(recurring)} repeating event(s) expanded into "
-            f"{sum(str(e.get('UID') or '') in recurring for e in events)} sessions"
-        )
+
+
+def _default_zone(calendar, events: list, warnings: list[str]):
+    """The calendar's zone (X-WR-TIMEZONE, else the first event's TZID) and its name; without
+    one, ``sh.UNSTATED`` and 'UTC' (the zone is then read from the times)."""
     tz_name = str(calendar.get("X-WR-TIMEZONE") or "")
     if not tz_name:
         for event in events:
@@ -113,76 +143,69 @@ def parse_ical(data: bytes, *, time_zone: str | None = None) -> Programme:
             f"time zone {tz_name!r} is not an IANA name; the zone is read from the times"
         )
         tz = sh.UNSTATED
-    tz_name = tz_name if tz is not sh.UNSTATED else "UTC"
-    programme = Programme(title=str(calendar.get("X-WR-CALNAME") or ""), time_zone=tz_name)
-    rooms: dict[str, Room] = {}
-    tracks: dict[str, Track] = {}
-    persons: dict[str, Person] = {}
-    dates = set()
-    for i, event in enumerate(events):
-        # once expanded, the events are in time order, not the file's: name them by UID only
-        path = "VEVENT" if recurring else f"VEVENT[{i}]"
-        uid = str(event.get("UID") or "").strip()
-        title = str(event.get("SUMMARY") or "").strip()
-        where = f"{path} (UID {uid})" if uid else path
-        if event.get("DTSTART") is None:
-            raise FormatError("event without DTSTART", where, format=FORMAT)
-        start, duration = _start_and_duration(event, tz, where)
-        if uid in recurring:
-            # an occurrence is known by its UID and the start the rule gave it, even if moved
-            original = _as_datetime(event.decoded("RECURRENCE-ID"), tz)
-            guid = derive_uuid("ical", f"{uid}|{original.astimezone(UTC).isoformat()}")
-        else:
-            try:
-                guid = uuid.UUID(uid.split("@")[0]) if uid else None
-            except ValueError:
-                guid = None
-            guid = guid or derive_uuid("ical", uid or f"{title}|{start.isoformat()}")
-        location = str(event.get("LOCATION") or "").strip()
-        room = rooms.setdefault(location, Room(name=location)) if location else None
-        categories = event.get("CATEGORIES")
-        track = None
-        if categories is not None:
-            first = categories[0] if isinstance(categories, list) else categories
-            names = [str(c).strip() for c in getattr(first, "cats", [first])]
-            if names and names[0]:
-                track = tracks.setdefault(names[0], Track(name=names[0]))
-        attendees = event.get("ATTENDEE")
-        attendees = (
-            attendees
-            if isinstance(attendees, list)
-            else ([attendees] if attendees is not None else [])
-        )
-        speakers = []
-        for attendee in attendees:
-            name = str(attendee.params.get("CN", "")).strip()
-            if name:
-                speakers.append(persons.setdefault(name, Person(name=name)))
-        session = Entry(
-            guid=guid,
-            title=title,
-            start=start,
-            duration=duration,
-            room=room,
-            track=track,
-            abstract=str(event.get("DESCRIPTION") or "").strip(),
-            url=str(event.get("URL") or "").strip() or None,
-            persons=speakers,
-            sequence=int(event.get("SEQUENCE") or 0),
-        )
-        if event.get("LAST-MODIFIED") is not None:
-            session.last_modified = _as_datetime(event.decoded("LAST-MODIFIED"), UTC)
-        programme.sessions.append(session)
-        dates.add(start.astimezone(tz).date())
-    programme.rooms = list(rooms.values())
-    programme.tracks = list(tracks.values())
-    programme.persons = list(persons.values())
-    sh.set_days(programme, dates)
-    programme.warnings = warnings
-    if tz is sh.UNSTATED:
-        sh.settle_zone(programme, time_zone, format=FORMAT, redate=True)
-    sh.dedupe_guids(programme)
-    return programme
+    return tz, (tz_name if tz is not sh.UNSTATED else "UTC")
+
+
+@dataclasses.dataclass
+class _Found:
+    """The rooms, tracks and persons read so far, by name (one object each)."""
+
+    rooms: dict[str, Room] = dataclasses.field(default_factory=dict)
+    tracks: dict[str, Track] = dataclasses.field(default_factory=dict)
+    persons: dict[str, Person] = dataclasses.field(default_factory=dict)
+
+
+def _entry(event, path: str, tz, recurring: set[str], found: _Found) -> Entry:
+    """One VEVENT as a session."""
+    uid = str(event.get("UID") or "").strip()
+    title = str(event.get("SUMMARY") or "").strip()
+    where = f"{path} (UID {uid})" if uid else path
+    if event.get("DTSTART") is None:
+        raise FormatError("event without DTSTART", where, format=FORMAT)
+    start, duration = _start_and_duration(event, tz, where)
+    if uid in recurring:
+        # an occurrence is known by its UID and the start the rule gave it, even if moved
+        original = _as_datetime(event.decoded("RECURRENCE-ID"), tz)
+        guid = derive_uuid("ical", f"{uid}|{original.astimezone(UTC).isoformat()}")
+    else:
+        try:
+            guid = uuid.UUID(uid.split("@")[0]) if uid else None
+        except ValueError:
+            guid = None
+        guid = guid or derive_uuid("ical", uid or f"{title}|{start.isoformat()}")
+    location = str(event.get("LOCATION") or "").strip()
+    room = found.rooms.setdefault(location, Room(name=location)) if location else None
+    categories = event.get("CATEGORIES")
+    track = None
+    if categories is not None:
+        first = categories[0] if isinstance(categories, list) else categories
+        names = [str(c).strip() for c in getattr(first, "cats", [first])]
+        if names and names[0]:
+            track = found.tracks.setdefault(names[0], Track(name=names[0]))
+    attendees = event.get("ATTENDEE")
+    attendees = (
+        attendees if isinstance(attendees, list) else ([attendees] if attendees is not None else [])
+    )
+    speakers = []
+    for attendee in attendees:
+        name = str(attendee.params.get("CN", "")).strip()
+        if name:
+            speakers.append(found.persons.setdefault(name, Person(name=name)))
+    session = Entry(
+        guid=guid,
+        title=title,
+        start=start,
+        duration=duration,
+        room=room,
+        track=track,
+        abstract=str(event.get("DESCRIPTION") or "").strip(),
+        url=str(event.get("URL") or "").strip() or None,
+        persons=speakers,
+        sequence=int(event.get("SEQUENCE") or 0),
+    )
+    if event.get("LAST-MODIFIED") is not None:
+        session.last_modified = _as_datetime(event.decoded("LAST-MODIFIED"), UTC)
+    return session
 
 
 def _recurring_uids(events: list) -> set[str]:

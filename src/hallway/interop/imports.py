@@ -11,9 +11,7 @@ sessions, their speakers and links, their placement in the work in progress, the
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import uuid
-from collections import defaultdict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -22,10 +20,9 @@ from django.db import transaction
 from hallway import interop
 from hallway.common.models import allocate_slug
 from hallway.common.tracing import traced
-from hallway.events.models import Event, Room, SessionType, Track
+from hallway.events.models import Event, Room
 from hallway.interop import model as neutral
 from hallway.interop.import_checks import (
-    _SLUG,
     ImportReport,
     TimeZoneNeeded,
     _accepted_links,
@@ -33,14 +30,13 @@ from hallway.interop.import_checks import (
     _bulk_update,
     _checked,
     _fits,
-    _no_url,
     _refuse_a_copy,
-    _resource_kind,
     _target_event,
     _update,
 )
-from hallway.programme.models import Resource, Session, SessionSpeaker, Speaker
-from hallway.schedule.models import Schedule, Slot
+from hallway.interop.import_sessions import import_sessions, link_and_place
+from hallway.programme.models import Session, Speaker
+from hallway.schedule.models import Schedule
 from hallway.schedule.publication import published_changed
 from hallway.schedule.services import (
     latest_release,
@@ -102,8 +98,8 @@ def import_programme(
     _count_unkept(programme, report)
     _import_rooms(run)
     _import_speakers(run)
-    accepted = _import_sessions(run, progress)
-    _link_and_place(run, accepted)
+    accepted = import_sessions(run, progress)
+    link_and_place(run, accepted)
     _publish(run, release)
     return report
 
@@ -285,235 +281,6 @@ def _import_speakers(run: _Run) -> None:
         run.speaker_for[key] = row
     Speaker.objects.bulk_create(new_speakers, batch_size=500)
     _bulk_update(Speaker, changed_speakers, ["name", "bio", "picture_url", "links"])
-
-
-_SESSION_FIELDS = [
-    "title",
-    "subtitle",
-    "abstract",
-    "description",
-    "language",
-    "duration",
-    "do_not_record",
-    "track",
-    "session_type",
-    "source_id",
-    "source_code",
-    "source_url",
-    "feedback_url",
-]
-
-
-def _import_sessions(run: _Run, progress) -> list[tuple[neutral.Entry, Session, str]]:
-    """Sessions: by guid; returns (file item, row, 'created'/'updated'/'unchanged')."""
-    report, event, umbrella = run.report, run.event, run.umbrella
-    kinds = _Kinds(event)
-    session_slugs = set(Session.objects.filter(umbrella=umbrella).values_list("slug", flat=True))
-    items = [*run.programme.sessions, *run.programme.unscheduled]
-    total = len(items)
-    seen: set[uuid.UUID] = set()
-    accepted: list[tuple[neutral.Entry, Session, str]] = []
-    for n, item in enumerate(items, start=1):
-        if progress:
-            progress(n, total)
-        where = f"session {item.guid} ({item.title[:40]!r})"
-        if item.guid in seen:
-            report.notes.append(f"{where}: guid appears twice in the file; second one skipped")
-            report.counts[("sessions", "skipped")] += 1
-            continue
-        seen.add(item.guid)
-        if not all(
-            _fits(value, field, Session, where, report)
-            for value, field in [
-                (item.title, "title"),
-                (item.subtitle, "subtitle"),
-                (item.language, "language"),
-            ]
-        ):
-            report.counts[("sessions", "skipped")] += 1
-            continue
-        missing = [p.name for p in item.persons if run.person_uuid(p) not in run.speaker_for]
-        if missing:
-            # published without a speaker the file gives it would be a wrong fact
-            report.notes.append(
-                f"{where}: skipped, its speaker(s) {', '.join(map(repr, missing))} could not "
-                "be imported (see above)"
-            )
-            report.counts[("sessions", "skipped")] += 1
-            continue
-        row = run.sessions.get(item.guid)
-        if row is not None and row.umbrella_id != umbrella.pk:
-            report.notes.append(f"{where}: this guid belongs to {row.umbrella}; skipped")
-            report.counts[("sessions", "skipped")] += 1
-            continue
-        values = {
-            "title": item.title,
-            "subtitle": item.subtitle,
-            "abstract": item.abstract,
-            "description": item.description,
-            "language": item.language,
-            "duration": round(item.duration.total_seconds() / 60)
-            or (kinds.session_type(item, where).default_duration if item.start is None else 0),
-            "do_not_record": bool(item.do_not_record),
-            "track": kinds.track(item, where),
-            "session_type": kinds.session_type(item, where),
-            "source_id": str(item.local_id) if item.local_id is not None else "",
-            "source_code": (item.code or "")[:32],
-            "source_url": _accepted_url(
-                item.origin_url or item.url,
-                Session,
-                "source_url",
-                where,
-                report,
-                base_url=run.programme.base_url,
-            ),
-            "feedback_url": _accepted_url(
-                item.feedback_url,
-                Session,
-                "feedback_url",
-                where,
-                report,
-                base_url=run.programme.base_url,
-            ),
-        }
-        if row is None:
-            row = Session(
-                event=event,
-                umbrella=umbrella,
-                uuid=item.guid,
-                slug=_new_slug(item, session_slugs),
-                state=Session.CONFIRMED,
-                **values,
-            )
-            accepted.append((item, _checked(row, where), "created"))
-        else:
-            if run.programme.session_fields is not None:
-                values = {k: v for k, v in values.items() if k in run.programme.session_fields}
-            outcome = "updated" if _update(row, values) else "unchanged"
-            accepted.append((item, _checked(row, where) if outcome == "updated" else row, outcome))
-    Session.objects.bulk_create([r for _, r, o in accepted if o == "created"], batch_size=500)
-    _bulk_update(Session, [r for _, r, o in accepted if o == "updated"], _SESSION_FIELDS)
-    return accepted
-
-
-class _Kinds:
-    """The event's session types and tracks by name, created as the file names new ones."""
-
-    def __init__(self, event: Event):
-        self.event = event
-        self.tracks = {t.name: t for t in Track.objects.filter(event=event)}
-        self.types = {t.name: t for t in SessionType.objects.filter(event=event)}
-
-    def session_type(self, item: neutral.Entry, where: str) -> SessionType:
-        name = item.type[:80]  # empty stays empty: the file said no type
-        if name not in self.types:
-            self.types[name] = SessionType(
-                event=self.event,
-                name=name,
-                default_duration=int(item.duration.total_seconds() // 60) or 30,
-            )
-            _checked(self.types[name], f"{where}: type {name!r}", exclude=("slug",)).save()
-        return self.types[name]
-
-    def track(self, item: neutral.Entry, where: str) -> Track | None:
-        if item.track is None:
-            return None
-        name = item.track.name
-        if name not in self.tracks:
-            self.tracks[name] = Track(
-                event=self.event, name=name[:120], colour=item.track.color or "#666666"
-            )
-            _checked(self.tracks[name], f"{where}: track {name[:40]!r}", exclude=("slug",)).save()
-        return self.tracks[name]
-
-
-def _new_slug(item: neutral.Entry, taken: set[str]) -> str:
-    """The file's slug if it is one and free (it becomes part of the page's URL), else one
-    made from the title."""
-    wanted = (item.slug or "")[:100]
-    if wanted and _SLUG.fullmatch(wanted) and wanted not in taken:
-        taken.add(wanted)
-        return wanted
-    return allocate_slug(item.title, taken)
-
-
-def _link_and_place(run: _Run, accepted: list[tuple[neutral.Entry, Session, str]]) -> None:
-    """Each session's speakers and links as the file gives them, and its place in the work in
-    progress; a session whose speakers, links or place changed counts as updated."""
-    report, base_url = run.report, run.programme.base_url
-    wip = wip_schedule(run.umbrella)
-    ids = [row.pk for _, row, _ in accepted]
-    links_now: dict[int, list[int]] = defaultdict(list)
-    for session_id, speaker_id in SessionSpeaker.objects.filter(session_id__in=ids).values_list(
-        "session_id", "speaker_id"
-    ):
-        links_now[session_id].append(speaker_id)
-    resources_now: dict[int, list[tuple]] = defaultdict(list)
-    for row in Resource.objects.filter(session_id__in=ids).values_list(
-        "session_id", "kind", "title", "url", "link_type"
-    ):
-        resources_now[row[0]].append(row[1:])
-    wip_slots = {s.session_id: s for s in wip.slots.filter(session_id__in=ids, part=1)}
-
-    relink, new_links, reresource, new_resources, new_slots, moved_slots = [], [], [], [], [], []
-    for item, row, outcome in accepted:
-        speaker_ids = list(
-            dict.fromkeys(
-                run.speaker_for[run.person_uuid(p)].pk
-                for p in item.persons
-                if run.person_uuid(p) in run.speaker_for
-            )
-        )
-        if links_now.get(row.pk, []) != speaker_ids:
-            relink.append(row.pk)
-            new_links += [
-                SessionSpeaker(session=row, speaker_id=sid, position=i)
-                for i, sid in enumerate(speaker_ids)
-            ]
-            outcome = "updated" if outcome == "unchanged" else outcome
-        where = f"session {item.guid} ({item.title[:40]!r})"
-        wanted_resources = []
-        for x, attachment in [(x, False) for x in item.links] + [
-            (x, True) for x in item.attachments
-        ]:
-            if not x.url:
-                _no_url(where, report)
-            elif url := _accepted_url(x.url, Resource, "url", where, report, base_url=base_url):
-                wanted_resources.append((_resource_kind(x, attachment), x.title, url, x.type or ""))
-        partial = run.programme.session_fields is not None and outcome != "created"
-        if not partial and resources_now.get(row.pk, []) != wanted_resources:
-            reresource.append(row.pk)
-            new_resources += [
-                Resource(session=row, kind=k, title=t, url=u, link_type=lt, position=i)
-                for i, (k, t, u, lt) in enumerate(wanted_resources)
-            ]
-            outcome = "updated" if outcome == "unchanged" else outcome
-        if item.start is None:
-            # Not placed in the file: it waits among the unscheduled sessions, and a place
-            # an organiser gave it already is left as it is.
-            report.counts[("sessions", outcome)] += 1
-            report.counts[("sessions", "unscheduled")] += 1
-            continue
-        # The file's placement becomes the work in progress.
-        room = run.room_for.get(id(item.room)) if item.room is not None else None
-        start, end = item.start, item.start + dt.timedelta(minutes=row.duration)
-        slot = wip_slots.get(row.pk)
-        if slot is None:
-            new_slots.append(Slot(schedule=wip, session=row, room=room, start=start, end=end))
-            outcome = "updated" if outcome == "unchanged" else outcome
-        elif (slot.start, slot.end, slot.room_id) != (start, end, room.pk if room else None):
-            slot.start, slot.end, slot.room = start, end, room
-            moved_slots.append(slot)
-            outcome = "updated" if outcome == "unchanged" else outcome
-        report.counts[("sessions", outcome)] += 1
-    SessionSpeaker.objects.filter(session_id__in=relink).delete()
-    SessionSpeaker.objects.bulk_create(new_links, batch_size=1000)
-    Resource.objects.filter(session_id__in=reresource).delete()
-    for resource in new_resources:
-        _checked(resource, f"session {resource.session.uuid}: link {resource.url[:80]!r}")
-    Resource.objects.bulk_create(new_resources, batch_size=1000)
-    Slot.objects.bulk_create(new_slots, batch_size=1000)
-    Slot.objects.bulk_update(moved_slots, ["start", "end", "room"], batch_size=500)
 
 
 def _publish(run: _Run, release: bool) -> None:

@@ -15,6 +15,7 @@ import html
 import re
 from urllib.parse import urljoin
 
+from . import _json
 from . import _shared as sh
 from .model import Entry, Person, Programme, Room, Track, derive_uuid
 
@@ -34,7 +35,7 @@ def looks_like_signs(document: object) -> bool:
 
 
 def parse_scale_signs_document(document: object, *, time_zone: str | None = None) -> Programme:
-    j = sh.JsonPath(FORMAT)
+    j = _json.JsonPath(FORMAT)
     warnings: list[str] = []
     with sh.unexpected_content(FORMAT):
         entries = j.arr(document, "$")
@@ -110,4 +111,4 @@ def parse_scale_signs_document(document: object, *, time_zone: str | None = None
 
 def parse_scale_signs(data: bytes, *, time_zone: str | None = None) -> Programme:
     """Read a SCaLE signage JSON file."""
-    return parse_scale_signs_document(sh.load_json(data, format=FORMAT), time_zone=time_zone)
+    return parse_scale_signs_document(_json.load_json(data, format=FORMAT), time_zone=time_zone)

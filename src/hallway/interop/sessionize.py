@@ -16,6 +16,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
+from . import _json
 from . import _shared as sh
 from .model import Entry, Link, Person, Programme, Room, Track, derive_uuid
 
@@ -46,7 +47,7 @@ def _as_all(document: object, view: str) -> tuple[dict, list[str]]:
     Sessions (a list of groups of sessions) and GridSmart (days → rooms → sessions) carry
     whole sessions whose speakers and categories are objects; Speakers carries people and
     only the ids and titles of their sessions, which are read as unscheduled titles."""
-    j = sh.JsonPath(FORMAT)
+    j = _json.JsonPath(FORMAT)
     if view == "Speakers":
         speakers, sessions = [], {}
         for i, item in enumerate(document):
@@ -117,7 +118,7 @@ def _as_all(document: object, view: str) -> tuple[dict, list[str]]:
 def parse_sessionize_document(
     document: object, *, time_zone: str | None = None, title: str = ""
 ) -> Programme:
-    j = sh.JsonPath(FORMAT)
+    j = _json.JsonPath(FORMAT)
     warnings: list[str] = []
     with sh.unexpected_content(FORMAT):
         view = view_of(document)
@@ -127,18 +128,55 @@ def parse_sessionize_document(
         for key in ("sessions", "speakers", "rooms"):
             if not isinstance(root.get(key), list):
                 raise j.fail(f"a Sessionize 'All' export has a {key!r} array", "$")
-        # Sessionize gives local times and no zone: the caller's (the target event's), or the
-        # importer asks (sh.settle_zone marks the programme).
-        tz = sh.UNSTATED
-        programme = Programme(title=title)
-        rooms: dict[str, Room] = {}
+        reader = _Reader(j, Programme(title=title))
+        programme = reader.read(root)
+        programme.warnings = warnings
+        programme.ignored = _ignored(j, root)
+        if view == "Speakers":
+            programme.session_fields = frozenset({"title"})
+        sh.settle_zone(programme, time_zone, format=FORMAT, redate=True)
+        sh.dedupe_guids(programme)
+        return programme
+
+
+class _Reader:
+    """The rooms, categories (tracks and types) and speakers by id, then the sessions that
+    reference them."""
+
+    # Sessionize gives local times and no zone: the caller's (the target event's), or the
+    # importer asks (sh.settle_zone marks the programme).
+    tz = sh.UNSTATED
+
+    def __init__(self, j: _json.JsonPath, programme: Programme) -> None:
+        self.j, self.programme = j, programme
+        self.rooms: dict[str, Room] = {}
+        self.tracks: dict[str, Track] = {}
+        self.types: dict[str, str] = {}
+        self.persons: dict[str, Person] = {}
+
+    def read(self, root: dict) -> Programme:
+        j, programme = self.j, self.programme
         for i, item in enumerate(root["rooms"]):
             item = j.obj(item, f"$.rooms[{i}]")
             room = Room(name=j.text(item, "name", f"$.rooms[{i}]", required=True))
-            rooms[j.text(item, "id", f"$.rooms[{i}]")] = room
+            self.rooms[j.text(item, "id", f"$.rooms[{i}]")] = room
             programme.rooms.append(room)
-        tracks: dict[str, Track] = {}
-        types: dict[str, str] = {}
+        self._categories(root)
+        for i, item in enumerate(root["speakers"]):
+            self._speaker(j.obj(item, f"$.speakers[{i}]"), f"$.speakers[{i}]")
+        dates = set()
+        for i, item in enumerate(root["sessions"]):
+            session = self._session(j.obj(item, f"$.sessions[{i}]"), f"$.sessions[{i}]")
+            if session.start is not None:
+                programme.sessions.append(session)
+                dates.add(session.start.astimezone(self.tz).date())
+            else:
+                programme.unscheduled.append(session)
+        sh.set_days(programme, dates)
+        return programme
+
+    def _categories(self, root: dict) -> None:
+        j = self.j
         for c, category in enumerate(j.arr(root.get("categories"), "$.categories")):
             cpath = f"$.categories[{c}]"
             category = j.obj(category, cpath)
@@ -148,124 +186,113 @@ def parse_sessionize_document(
                 item_id = j.text(item, "id", f"{cpath}.items[{i}]")
                 name = j.text(item, "name", f"{cpath}.items[{i}]")
                 if "track" in kind or "topic" in kind:
-                    tracks[item_id] = Track(name=name)
-                    programme.tracks.append(tracks[item_id])
+                    self.tracks[item_id] = Track(name=name)
+                    self.programme.tracks.append(self.tracks[item_id])
                 elif "format" in kind or "type" in kind:
-                    types[item_id] = name
-        persons: dict[str, Person] = {}
-        for i, item in enumerate(root["speakers"]):
-            path = f"$.speakers[{i}]"
-            item = j.obj(item, path)
-            speaker_id = j.text(item, "id", path, required=True)
-            try:
-                guid = uuid.UUID(speaker_id)
-            except ValueError:
-                guid = derive_uuid("sessionize", "speaker", speaker_id)
-            name = j.text(item, "fullName", path) or " ".join(
-                filter(None, (j.text(item, "firstName", path), j.text(item, "lastName", path)))
-            )
-            links = []
-            for k, link in enumerate(j.arr(item.get("links"), f"{path}.links")):
-                link = j.obj(link, f"{path}.links[{k}]")
-                links.append(
-                    Link(
-                        url=j.text(link, "url", f"{path}.links[{k}]", required=True),
-                        title=j.text(link, "title", f"{path}.links[{k}]"),
-                        type=j.text(link, "linkType", f"{path}.links[{k}]") or None,
-                    )
+                    self.types[item_id] = name
+
+    def _speaker(self, item: dict, path: str) -> None:
+        j = self.j
+        speaker_id = j.text(item, "id", path, required=True)
+        try:
+            guid = uuid.UUID(speaker_id)
+        except ValueError:
+            guid = derive_uuid("sessionize", "speaker", speaker_id)
+        name = j.text(item, "fullName", path) or " ".join(
+            filter(None, (j.text(item, "firstName", path), j.text(item, "lastName", path)))
+        )
+        links = []
+        for k, link in enumerate(j.arr(item.get("links"), f"{path}.links")):
+            link = j.obj(link, f"{path}.links[{k}]")
+            links.append(
+                Link(
+                    url=j.text(link, "url", f"{path}.links[{k}]", required=True),
+                    title=j.text(link, "title", f"{path}.links[{k}]"),
+                    type=j.text(link, "linkType", f"{path}.links[{k}]") or None,
                 )
-            person = Person(
-                name=name,
-                guid=guid,
-                bio=j.text(item, "bio", path),
-                avatar=j.text(item, "profilePicture", path) or None,
-                links=links,
             )
-            persons[speaker_id] = person
-            programme.persons.append(person)
-        dates = set()
-        for i, item in enumerate(root["sessions"]):
-            path = f"$.sessions[{i}]"
-            item = j.obj(item, path)
-            session_id = j.text(item, "id", path, required=True)
-            scheduled = bool(j.text(item, "startsAt", path) and j.text(item, "endsAt", path))
-            if scheduled:
-                start = sh.parse_datetime(
-                    item["startsAt"], tz, format=FORMAT, location=f"{path}.startsAt"
-                )
-                end = sh.parse_datetime(
-                    item["endsAt"], tz, format=FORMAT, location=f"{path}.endsAt"
-                )
-                if end < start:
-                    raise j.fail("session ends before it starts", path)
-            else:  # not placed yet (an export during the call for papers)
-                start = end = None
-            room_id = j.text(item, "roomId", path)
-            if room_id and room_id not in rooms:
-                raise j.fail(f"unknown roomId {room_id}", f"{path}.roomId")
-            category_ids = [
-                str(x) for x in j.arr(item.get("categoryItems"), f"{path}.categoryItems")
-            ]
-            session = Entry(
-                guid=derive_uuid("sessionize", "session", session_id),
-                local_id=int(session_id) if session_id.isdigit() else None,
-                title=j.text(item, "title", path, required=True),
-                start=start,
-                duration=end - start if scheduled else timedelta(0),
-                room=rooms.get(room_id),
-                abstract=j.text(item, "description", path),
-                track=next((tracks[c] for c in category_ids if c in tracks), None),
-                type=next(
-                    (types[c] for c in category_ids if c in types),
-                    "service" if item.get("isServiceSession") else "",
-                ),
+        person = Person(
+            name=name,
+            guid=guid,
+            bio=j.text(item, "bio", path),
+            avatar=j.text(item, "profilePicture", path) or None,
+            links=links,
+        )
+        self.persons[speaker_id] = person
+        self.programme.persons.append(person)
+
+    def _session(self, item: dict, path: str) -> Entry:
+        """A session; not placed yet (an export during the call for papers), its start is
+        None."""
+        j, tz = self.j, self.tz
+        session_id = j.text(item, "id", path, required=True)
+        scheduled = bool(j.text(item, "startsAt", path) and j.text(item, "endsAt", path))
+        if scheduled:
+            start = sh.parse_datetime(
+                item["startsAt"], tz, format=FORMAT, location=f"{path}.startsAt"
             )
-            for key, kind in (("recordingUrl", "media"), ("liveUrl", "web")):
-                if url := j.text(item, key, path):
-                    session.links.append(Link(url=url, title=key, type=kind))
-            for s, speaker in enumerate(j.arr(item.get("speakers"), f"{path}.speakers")):
-                speaker_key = (
-                    speaker
-                    if isinstance(speaker, str)
-                    else (j.obj(speaker, f"{path}.speakers[{s}]").get("id"))
-                )
-                if str(speaker_key) not in persons:
-                    raise j.fail(f"unknown speaker {speaker_key}", f"{path}.speakers[{s}]")
-                session.persons.append(persons[str(speaker_key)])
-            if scheduled:
-                programme.sessions.append(session)
-                dates.add(start.astimezone(tz).date())
-            else:
-                programme.unscheduled.append(session)
-        sh.set_days(programme, dates)
-        programme.warnings = warnings
-        ignored: dict[str, int] = {}
-        for kind, items, key in (
-            ("speaker.tagLine", root["speakers"], "tagLine"),
-            ("speaker.questionAnswers", root["speakers"], "questionAnswers"),
-            ("session.questionAnswers", root["sessions"], "questionAnswers"),
-        ):
-            n = sum(1 for x in items if isinstance(x, dict) and x.get(key))
-            if n:
-                ignored[kind] = n
-        other = [
-            c
-            for c in j.arr(root.get("categories"), "$.categories")
-            if isinstance(c, dict)
-            and not any(
-                w in str(c.get("title", "")).lower() for w in ("track", "topic", "format", "type")
+            end = sh.parse_datetime(item["endsAt"], tz, format=FORMAT, location=f"{path}.endsAt")
+            if end < start:
+                raise j.fail("session ends before it starts", path)
+        else:
+            start = end = None
+        room_id = j.text(item, "roomId", path)
+        if room_id and room_id not in self.rooms:
+            raise j.fail(f"unknown roomId {room_id}", f"{path}.roomId")
+        category_ids = [str(x) for x in j.arr(item.get("categoryItems"), f"{path}.categoryItems")]
+        session = Entry(
+            guid=derive_uuid("sessionize", "session", session_id),
+            local_id=int(session_id) if session_id.isdigit() else None,
+            title=j.text(item, "title", path, required=True),
+            start=start,
+            duration=end - start if scheduled else timedelta(0),
+            room=self.rooms.get(room_id),
+            abstract=j.text(item, "description", path),
+            track=next((self.tracks[c] for c in category_ids if c in self.tracks), None),
+            type=next(
+                (self.types[c] for c in category_ids if c in self.types),
+                "service" if item.get("isServiceSession") else "",
+            ),
+        )
+        for key, kind in (("recordingUrl", "media"), ("liveUrl", "web")):
+            if url := j.text(item, key, path):
+                session.links.append(Link(url=url, title=key, type=kind))
+        for s, speaker in enumerate(j.arr(item.get("speakers"), f"{path}.speakers")):
+            speaker_key = (
+                speaker
+                if isinstance(speaker, str)
+                else (j.obj(speaker, f"{path}.speakers[{s}]").get("id"))
             )
-        ]
-        if other:
-            ignored["category (not a track or type)"] = len(other)
-        programme.ignored = ignored
-        if view == "Speakers":
-            programme.session_fields = frozenset({"title"})
-        sh.settle_zone(programme, time_zone, format=FORMAT, redate=True)
-        sh.dedupe_guids(programme)
-        return programme
+            if str(speaker_key) not in self.persons:
+                raise j.fail(f"unknown speaker {speaker_key}", f"{path}.speakers[{s}]")
+            session.persons.append(self.persons[str(speaker_key)])
+        return session
+
+
+def _ignored(j: _json.JsonPath, root: dict) -> dict[str, int]:
+    """What the export holds that hallway does not keep, counted for the import's report."""
+    ignored: dict[str, int] = {}
+    for kind, items, key in (
+        ("speaker.tagLine", root["speakers"], "tagLine"),
+        ("speaker.questionAnswers", root["speakers"], "questionAnswers"),
+        ("session.questionAnswers", root["sessions"], "questionAnswers"),
+    ):
+        n = sum(1 for x in items if isinstance(x, dict) and x.get(key))
+        if n:
+            ignored[kind] = n
+    other = [
+        c
+        for c in j.arr(root.get("categories"), "$.categories")
+        if isinstance(c, dict)
+        and not any(
+            w in str(c.get("title", "")).lower() for w in ("track", "topic", "format", "type")
+        )
+    ]
+    if other:
+        ignored["category (not a track or type)"] = len(other)
+    return ignored
 
 
 def parse_sessionize(data: bytes, *, time_zone: str | None = None) -> Programme:
     """Read a Sessionize "All" JSON export."""
-    return parse_sessionize_document(sh.load_json(data, format=FORMAT), time_zone=time_zone)
+    return parse_sessionize_document(_json.load_json(data, format=FORMAT), time_zone=time_zone)

@@ -25,7 +25,7 @@ from django.utils import timezone
 from hallway.attendees.emails import unsubscribe_headers, unsubscribe_url
 from hallway.attendees.services import attendees_to_notify
 from hallway.cfp.models import Message
-from hallway.cfp.services import send_later
+from hallway.cfp.services.mail import send_later
 from hallway.events.models import Event
 from hallway.programme.models import Session, SessionSpeaker
 from hallway.schedule.models import Schedule, Slot

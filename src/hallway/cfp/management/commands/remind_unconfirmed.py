@@ -26,7 +26,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, days=7, event=None, send=False, **options):
         from hallway.cfp.models import CallForPapers
-        from hallway.cfp.services import remind_unconfirmed, send_messages
+        from hallway.cfp.services.decisions import remind_unconfirmed
+        from hallway.cfp.services.outbox import send_messages
 
         if days < 1:
             raise CommandError("--days must be at least 1.")

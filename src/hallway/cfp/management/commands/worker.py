@@ -1,7 +1,7 @@
 """``hallway worker``: sends the call for papers' mail queued in the database, and tries
 failed sends again while it runs.
 
-Each round it queues the failed messages whose next try is due (``services.retry_due``: the
+Each round it queues the failed messages whose next try is due (``services.mail.retry_due``: the
 delay doubles from ``HALLWAY_MAIL_RETRY_SECONDS``, up to ``HALLWAY_MAIL_MAX_ATTEMPTS`` tries),
 then runs every task that is ready (django-tasks' database worker), then waits ``--interval``
 seconds.  So a mail server that was down for an hour loses nothing and needs no restart of
@@ -57,7 +57,7 @@ class Command(BaseCommand):
         from django_tasks_db.models import DBTaskResult
 
         from hallway.cfp.models import Message
-        from hallway.cfp.services import retry_due
+        from hallway.cfp.services.mail import retry_due
 
         database = "DatabaseBackend" in settings.TASKS["default"]["BACKEND"]
         verbose = options.get("verbosity", 1) > 0
