@@ -283,6 +283,9 @@ _email_url = os.environ.get("HALLWAY_EMAIL_URL") or (
     "smtp://localhost:25" if PRODUCTION else "console:"
 )
 globals().update(_email_settings(_email_url))
+# A mail server that hangs must not hold a message for longer than its sender's claim on it
+# (cfp.services.mail.SENDING_CLAIM, five minutes): the socket gives up after a minute.
+EMAIL_TIMEOUT = int(os.environ.get("HALLWAY_EMAIL_TIMEOUT", 60))
 DEFAULT_FROM_EMAIL = os.environ.get("HALLWAY_FROM_EMAIL", "hallway <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

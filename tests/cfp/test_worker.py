@@ -199,3 +199,61 @@ def test_a_permanent_refusal_is_not_tried_again(small_call, refusing):
     )
     assert "550" in message.error and "refused for good" in message.error
     assert server.tries == 1
+
+
+# --- a sender that dies mid-send -------------------------------------------------------------
+
+
+def queued(event, subject: str, **fields) -> Message:
+    return Message.objects.create(
+        event=event, to="di@example.net", subject=subject, body="b", state=Message.QUEUED, **fields
+    )
+
+
+def test_a_message_whose_sender_died_mid_send_is_sent_once_by_the_running_worker(
+    small_call, smtp, database_tasks
+):
+    """A worker claimed the message and was killed (its claim ran out): the next worker
+    queues it again and sends it, once."""
+    import datetime as dt
+
+    stranded = queued(
+        small_call.event,
+        "Held by a dead worker",
+        next_attempt_at=timezone.now() - dt.timedelta(seconds=1),
+    )
+    call_command("worker", batch=True, verbosity=0)
+    stranded.refresh_from_db()
+    assert (stranded.state, stranded.attempts) == (Message.SENT, 1)
+    assert [m["Subject"] for m in smtp.to("di@example.net")] == ["Held by a dead worker"]
+
+
+def test_a_message_another_sender_holds_is_not_sent_twice(small_call, smtp, database_tasks):
+    """Two tasks for one message (it was handed over again): the second finds it claimed."""
+    from hallway.cfp.tasks import send_message
+
+    held = queued(small_call.event, "Being sent elsewhere")
+    assert mail.claim(held.pk) is not None  # the first sender, still at work
+    assert send_message.call(held.pk) == "gone or being sent"
+    call_command("worker", batch=True, verbosity=0)  # its claim has not run out
+    assert smtp.to("di@example.net") == []
+    held.refresh_from_db()
+    assert held.state == Message.QUEUED
+
+
+def test_a_queued_message_whose_task_was_lost_is_handed_over_again(
+    small_call, smtp, database_tasks
+):
+    """Committed but never handed to a task (the process died in between): after a quarter
+    of an hour unclaimed, the worker hands it over; a fresh one is left to its own task."""
+    import datetime as dt
+
+    lost = queued(small_call.event, "Lost its task")
+    fresh = queued(small_call.event, "Just queued")
+    Message.objects.filter(pk=lost.pk).update(
+        updated_at=timezone.now() - mail.UNCLAIMED_AFTER - dt.timedelta(seconds=1)
+    )
+    call_command("worker", batch=True, verbosity=0)
+    assert [m["Subject"] for m in smtp.to("di@example.net")] == ["Lost its task"]
+    fresh.refresh_from_db()
+    assert fresh.state == Message.QUEUED

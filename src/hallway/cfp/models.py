@@ -315,7 +315,9 @@ class Message(TimeStamped):
     error = models.TextField(blank=True)
     #: When a failed message is due to be tried again (``hallway worker`` does); empty once
     #: hallway gave up (after ``HALLWAY_MAIL_MAX_ATTEMPTS`` or a permanent refusal): then it
-    #: waits, with its error, for an organiser to send it again from the outbox.
+    #: waits, with its error, for an organiser to send it again from the outbox.  On a
+    #: queued message it is the sender's claim: until then it is being sent; after it, the
+    #: sender died mid-send and the worker queues the message again.
     next_attempt_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
 

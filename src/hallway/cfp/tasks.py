@@ -7,11 +7,12 @@ from django_tasks import task
 
 @task()
 def send_message(message_id: int) -> str:
-    from hallway.cfp.models import Message
-    from hallway.cfp.services.mail import deliver
+    from hallway.cfp.services.mail import claim, deliver
 
-    message = Message.objects.filter(pk=message_id, state=Message.QUEUED).first()
+    # Claimed, not just read: a second task for the same message (handed over again after
+    # its sender died) finds it taken or sent and does nothing.
+    message = claim(message_id)
     if message is None:
-        return "gone"
+        return "gone or being sent"
     deliver([message])
     return message.state

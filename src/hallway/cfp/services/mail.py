@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -248,18 +249,47 @@ def deliver(messages: list[Message]) -> None:
         )
 
 
+#: How long a sender holds a queued message it is sending (the socket's EMAIL_TIMEOUT is
+#: shorter).  A message still held after that lost its sender (a worker killed mid-send, a
+#: pod replaced during a deploy) and is queued again.
+SENDING_CLAIM = dt.timedelta(minutes=5)
+#: A queued message nobody has claimed for this long lost its task (a process that died
+#: between the commit and handing it over): it is handed over again.
+UNCLAIMED_AFTER = dt.timedelta(minutes=15)
+
+
+def claim(message_id: int, *, now: dt.datetime | None = None) -> Message | None:
+    """Take a queued message for sending, unless another sender holds it or it is gone;
+    one conditional update, so two workers never both send it."""
+    now = now or timezone.now()
+    free = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    taken = Message.objects.filter(free, pk=message_id, state=Message.QUEUED).update(
+        next_attempt_at=now + SENDING_CLAIM
+    )
+    return Message.objects.get(pk=message_id) if taken else None
+
+
 def retry_due(*, now: dt.datetime | None = None) -> int:
-    """Queue again every failed message whose next try is due; returns how many.
-    ``hallway worker`` calls it every few seconds, so a running worker needs no restart."""
+    """Queue again every failed message whose next try is due, and every queued message
+    whose sender died or whose task was lost; returns how many.  ``hallway worker`` calls it
+    every few seconds, so a running worker needs no restart."""
     now = now or timezone.now()
     with transaction.atomic():
         due = list(
             Message.objects.select_for_update(skip_locked=True)
-            .filter(state=Message.FAILED, next_attempt_at__lte=now)
+            .filter(
+                Q(state=Message.FAILED, next_attempt_at__lte=now)
+                | Q(state=Message.QUEUED, next_attempt_at__lte=now)
+                | Q(
+                    state=Message.QUEUED,
+                    next_attempt_at__isnull=True,
+                    updated_at__lte=now - UNCLAIMED_AFTER,
+                )
+            )
             .order_by("next_attempt_at", "pk")[:500]
         )
         Message.objects.filter(pk__in=[m.pk for m in due]).update(
-            state=Message.QUEUED, updated_at=now
+            state=Message.QUEUED, next_attempt_at=None, updated_at=now
         )
         send_later(due)
     return len(due)
