@@ -15,6 +15,7 @@ Changes made through ``save()``/``delete()`` raise it by signal; services that w
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 from functools import wraps
 
@@ -156,9 +157,12 @@ def public_page(*, params: tuple[str, ...] = (), per_minute: bool = False):
                 [slug, str(generation), fills, request.get_host(), request.path, query, moment]
             )
             key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
-            etag = quote_etag(key[5:37])
-            if etag in request.headers.get("If-None-Match", ""):
-                return HttpResponseNotModified(headers={"ETag": etag})
+            tag = key[5:37]
+            zipped = accepts_gzip(request.headers.get("Accept-Encoding", ""))
+            etag = quote_etag(tag + ("-gzip" if zipped else ""))
+            match = request.headers.get("If-None-Match", "")
+            if tag in match or match.strip() == "*":
+                return HttpResponseNotModified(headers={"ETag": etag, "Vary": "Accept-Encoding"})
             entry = cache.get(key)
             if entry is None:
                 response = view(request, *args, **kwargs)
@@ -167,12 +171,17 @@ def public_page(*, params: tuple[str, ...] = (), per_minute: bool = False):
                 entry = (
                     response.status_code,
                     response.content,
+                    # Compressed once, when rendered, not on every request.
+                    gzip.compress(response.content, 6, mtime=0),
                     {h: response[h] for h in KEPT_HEADERS if h in response},
                     http_date(now.timestamp()),
                 )
                 cache.set(key, entry, timeout=24 * 3600)
-            status, body, headers, modified = entry
-            response = HttpResponse(body, status=status, headers=headers)
+            status, body, body_gzip, headers, modified = entry
+            response = HttpResponse(body_gzip if zipped else body, status=status, headers=headers)
+            if zipped:
+                response["Content-Encoding"] = "gzip"
+            response["Vary"] = "Accept-Encoding"
             response["ETag"] = etag
             response["Last-Modified"] = modified
             response.setdefault("Cache-Control", PAGE_CACHE_CONTROL)
@@ -181,6 +190,24 @@ def public_page(*, params: tuple[str, ...] = (), per_minute: bool = False):
         return wrapper
 
     return decorate
+
+
+def accepts_gzip(header: str) -> bool:
+    """Whether an Accept-Encoding header takes gzip (RFC 9110 12.5.3: ``gzip;q=0`` refuses it,
+    ``*`` stands for any coding the header does not name)."""
+    codings = {}
+    for part in header.lower().split(","):
+        name, _, params = part.strip().partition(";")
+        q = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        codings[name.strip()] = q
+    return codings.get("gzip", codings.get("x-gzip", codings.get("*", 0.0))) > 0
 
 
 def _cacheable(response) -> bool:
