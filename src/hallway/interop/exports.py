@@ -16,11 +16,16 @@ from django.urls import reverse
 from hallway import interop
 from hallway.events.models import Event
 from hallway.interop import model as neutral
-from hallway.programme.models import Resource, SessionSpeaker, Speaker
+from hallway.programme.models import Resource, Session, SessionSpeaker, Speaker
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import (
     latest_release,
 )
+
+#: frab's XML and JSON have no field for a cancelled session (neither schema allows one):
+#: its title says so, as on the programme pages, and the entry stays so that apps holding it
+#: (Giggity, ConfClerk: starred by guid) show the cancellation instead of losing it.
+CANCELLED_PREFIX = "Cancelled: "
 
 
 def _link_for(resource: Resource) -> neutral.Link:
@@ -60,6 +65,7 @@ _EXPORTED_FIELDS = (
     "start",
     "end",
     "part",
+    "state",
     "schedule_id",
     "room__name",
     "room__uuid",
@@ -69,6 +75,7 @@ _EXPORTED_FIELDS = (
     "session__slug",
     "session__title",
     "session__subtitle",
+    "session__state",
     "session__abstract",
     "session__description",
     "session__language",
@@ -168,6 +175,9 @@ def programme_for(
             speakers.append(persons[s.pk])
         resources = resources_of[session.pk]
         multi = session.parts > 1
+        title = f"{session.title} (part {slot.part} of {session.parts})" if multi else session.title
+        # The state the release froze (a later cancellation is public with the next release).
+        cancelled = (slot.state or session.state) == Session.CANCELLED
         sequence, changed_at = history.get((session.pk, slot.part), (0, release.released_at))
         programme.sessions.append(
             neutral.Entry(
@@ -175,9 +185,8 @@ def programme_for(
                 guid=session.uuid
                 if slot.part == 1
                 else uuid.uuid5(session.uuid, f"part-{slot.part}"),
-                title=f"{session.title} (part {slot.part} of {session.parts})"
-                if multi
-                else session.title,
+                title=f"{CANCELLED_PREFIX}{title}" if cancelled else title,
+                cancelled=cancelled,
                 start=slot.start,
                 duration=slot.end - slot.start,
                 room=room,
