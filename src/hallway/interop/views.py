@@ -27,7 +27,7 @@ from hallway.interop.exports import export_bytes
 from hallway.interop.import_checks import ImportRefused, TimeZoneNeeded
 from hallway.interop.imports import import_file
 from hallway.schedule import selectors
-from hallway.schedule.publication import accepts_gzip
+from hallway.schedule.publication import accepts_gzip, published_state
 from hallway.schedule.selectors import get_event
 
 EXTENSIONS = {"xml": "frab-xml", "json": "frab-json", "ics": "ical", "csv": "csv"}
@@ -35,26 +35,27 @@ EXTENSIONS = {"xml": "frab-xml", "json": "frab-json", "ics": "ical", "csv": "csv
 
 @require_safe
 def export(request, event: str, extension: str):
-    event = get_event(event)
+    slug = event
     fmt = EXTENSIONS.get(extension)
-    if fmt is None:
-        raise Http404("Unknown export format.")
-    filters = _ical_filters(event, request.GET) if fmt == "ical" else {}
+    state = published_state(slug)
+    if fmt is None or state is None:
+        raise Http404("Unknown export format." if state else "No such event.")
+    _pk, identity, generation = state
+    # The whole event (a heavier query) only when a calendar feed is narrowed, or to render.
+    narrowed = fmt == "ical" and any(request.GET.get(k) for k in ICAL_FILTERS)
+    filters = _ical_filters(get_event(slug), request.GET) if narrowed else {}
     # Exports hold absolute links built from the request's host, so the host is part of
     # the key: one allowed host's links must not be served to another.  The event's change
     # count (hallway.schedule.publication) moves with every release and every edit of
-    # published text, in every process at once.
+    # published text, in every process at once; its identity keeps a rebuilt database's
+    # event from being served the files of the one before.
     base_url = request.build_absolute_uri("/")
     raw = ":".join(
         [
             "export",
-            # A database rebuilt or restored counts again from 0: the event's row identity
-            # keeps its old files (a cache that outlives the process) from being served.
-            str(event.pk),
-            str(event.uuid),
-            event.created_at.isoformat(),
-            event.slug,
-            str(event.published_generation),
+            identity,
+            slug,
+            str(generation),
             fmt,
             base_url,
             *(f"{k}={v}" for k, v in sorted(filters.items())),
@@ -77,13 +78,13 @@ def export(request, event: str, extension: str):
         key = "export:" + digest
         body = cache.get(key)
         if body is None:
-            body = export_bytes(event, fmt, base_url=base_url, **filters)
+            body = export_bytes(get_event(slug), fmt, base_url=base_url, **filters)
             cache.set(key, body, timeout=24 * 3600)
         return body
 
-    stored = stored_export(event.slug, event.published_generation, digest[:32], extension, render)
+    stored = stored_export(slug, generation, digest[:32], extension, render)
     content_type = f"{interop.FORMATS[fmt].media_type}; charset=utf-8"
-    filename = f"{event.slug}-schedule.{extension}"
+    filename = f"{slug}-schedule.{extension}"
     if isinstance(stored, bytes):  # the export directory cannot be written: from memory
         headers["ETag"] = quote_etag(tag)
         response = HttpResponse(stored, content_type=content_type, headers=headers)
@@ -113,6 +114,9 @@ def _open_first(*paths):
         except OSError:
             continue
     return None
+
+
+ICAL_FILTERS = ("track", "room", "speaker", "session")
 
 
 def _ical_filters(event: Event, query) -> dict:
