@@ -7,7 +7,8 @@ programme and a 1,000-session one through ``hallway import``), serves it with
 ``hallway serve --workers 2`` (``HALLWAY_DEBUG=0``) on 127.0.0.1 and measures:
 
 * every public page and export (a day's grid, the list, a session page, a speaker page, the
-  changes page, schedule.xml/.json/.ics) of the demo and of the imported programme with
+  changes page, schedule.xml/.json/.ics; the largest also with ``Accept-Encoding: gzip``)
+  of the demo and of the imported programme with
   ``wrk`` at 16 connections (2 threads) and at 1 connection: requests per second, p50 and p99
   latency (wrk's own histogram, read out by a Lua ``done()``), body bytes;
 * the first request after a release (cold): the demo's day grid and schedule.xml, and the
@@ -365,10 +366,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
+#: A path ending in this is asked for with ``Accept-Encoding: gzip``, as browsers and apps ask.
+GZIP = "#gzip"
+
+
 def fetch(url: str) -> tuple[int, bytes]:
-    """GET on a new connection, not following redirects: (status, body)."""
+    """GET on a new connection, not following redirects: (status, body as sent)."""
+    url, zipped = url.removesuffix(GZIP), url.endswith(GZIP)
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if zipped else {})
     try:
-        with _opener.open(url, timeout=120) as response:
+        with _opener.open(request, timeout=120) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -422,6 +429,12 @@ def pick_urls(base: str) -> list[tuple[str, str]]:
             (f"{slug} schedule.json", f"/{slug}/schedule.json"),
             (f"{slug} schedule.ics", f"/{slug}/schedule.ics"),
         ]
+        if slug == MID:  # the largest bodies, as clients that take gzip get them
+            urls += [
+                (f"{slug} list, gzip", f"/{slug}/programme/list/{GZIP}"),
+                (f"{slug} schedule.xml, gzip", f"/{slug}/schedule.xml{GZIP}"),
+                (f"{slug} schedule.json, gzip", f"/{slug}/schedule.json{GZIP}"),
+            ]
     return urls
 
 
@@ -438,6 +451,9 @@ class Load:
 def wrk(url: str, connections: int, seconds: float, lua: Path) -> Load:
     threads = 1 if connections == 1 else 2
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+    if url.endswith(GZIP):
+        url = url.removesuffix(GZIP)
+        argv += ["-H", "Accept-Encoding: gzip"]
     argv += ["--timeout", "30s", "-s", str(lua), url]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 120)
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRKJSON ")), None)
