@@ -66,18 +66,6 @@ _EVENT_KEYS = frozenset(
 # --------------------------------------------------------------------------- reading
 
 
-def _capacity(value: object, location: str) -> int | None:
-    """A room's seats: a whole number of them (a float like 120.0 is read as 120); anything
-    else a number can be in JSON (NaN, 1e999, -3, 1e30) is refused, naming where it is."""
-    if not isinstance(value, int | float) or isinstance(value, bool):
-        return None  # not stated as a number: no capacity, as before
-    if value != value or value in (float("inf"), float("-inf")) or not 0 <= value < 2**31:
-        raise sh.FormatError(
-            f"invalid capacity {value!r} (expected a number of seats)", location, format=FORMAT
-        )
-    return int(value)
-
-
 class _Reader:
     def __init__(self, time_zone: str | None) -> None:
         self.j = sh.JsonPath(FORMAT)
@@ -132,7 +120,12 @@ class _Reader:
             if j.text(item, "guid", path):
                 room.guid = self._uuid(item["guid"], f"{path}.guid")
             room.slug = j.text(item, "slug", path) or None
-            room.capacity = _capacity(item.get("capacity"), f"{path}.capacity")
+            capacity = item.get("capacity")
+            if isinstance(capacity, int | float) and not 0 <= capacity < 2**31:
+                raise sh.FormatError(  # NaN, 1e999, -3, 1e30: no number of seats
+                    f"invalid capacity {capacity!r}", path + ".capacity", format=FORMAT
+                )
+            room.capacity = int(capacity) if isinstance(capacity, int | float) else None
             description = item.get("description")
             if isinstance(description, dict):
                 description = description.get("en") or next(iter(description.values()), "")
