@@ -7,11 +7,13 @@ programme and a 1,000-session one through ``hallway import``), serves it with
 ``hallway serve --workers 2`` (``HALLWAY_DEBUG=0``) on 127.0.0.1 and measures:
 
 * every public page and export (a day's grid, the list, a session page, a speaker page, the
-  changes page, schedule.xml/.json/.ics) of the demo and of the imported programme with
+  changes page, schedule.xml/.json/.ics; the largest also with ``Accept-Encoding: gzip``)
+  of the demo and of the imported programme with
   ``wrk`` at 16 connections (2 threads) and at 1 connection: requests per second, p50 and p99
   latency (wrk's own histogram, read out by a Lua ``done()``), body bytes;
 * the first request after a release (cold): the demo's day grid and schedule.xml, and the
-  schedule.xml of the 1,000-session programme, each right after a release made by another
+  three exports and a day's grid of the 1,000-session programme (each export's first
+  request renders it and writes its files), each right after a release made by another
   process while the server runs (median of ``--cold-reps``).
 
 All revisions' servers run at once, and each measurement is taken for every revision in turn
@@ -60,6 +62,7 @@ DEMO = "pose27"
 DEMO_DAY = "2027-03-05"
 MID = "bench-rc3"
 BIG = "bench-38c3"
+BIG_DAY = "2024-12-28"  # 38C3's second day, one of its busiest
 MOVES = 19  # + the demo's own 1.0 = 20 releases on the changes page
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 REDIS_URL = "redis://127.0.0.1:6379/14"
@@ -363,10 +366,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _opener = urllib.request.build_opener(_NoRedirect)
 
 
+#: A path ending in this is asked for with ``Accept-Encoding: gzip``, as browsers and apps ask.
+GZIP = "#gzip"
+
+
 def fetch(url: str) -> tuple[int, bytes]:
-    """GET on a new connection, not following redirects: (status, body)."""
+    """GET on a new connection, not following redirects: (status, body as sent)."""
+    url, zipped = url.removesuffix(GZIP), url.endswith(GZIP)
+    request = urllib.request.Request(url, headers={"Accept-Encoding": "gzip"} if zipped else {})
     try:
-        with _opener.open(url, timeout=120) as response:
+        with _opener.open(request, timeout=120) as response:
             return response.status, response.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
@@ -420,6 +429,12 @@ def pick_urls(base: str) -> list[tuple[str, str]]:
             (f"{slug} schedule.json", f"/{slug}/schedule.json"),
             (f"{slug} schedule.ics", f"/{slug}/schedule.ics"),
         ]
+        if slug == MID:  # the largest bodies, as clients that take gzip get them
+            urls += [
+                (f"{slug} list, gzip", f"/{slug}/programme/list/{GZIP}"),
+                (f"{slug} schedule.xml, gzip", f"/{slug}/schedule.xml{GZIP}"),
+                (f"{slug} schedule.json, gzip", f"/{slug}/schedule.json{GZIP}"),
+            ]
     return urls
 
 
@@ -436,6 +451,9 @@ class Load:
 def wrk(url: str, connections: int, seconds: float, lua: Path) -> Load:
     threads = 1 if connections == 1 else 2
     argv = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds:g}s", "--latency"]
+    if url.endswith(GZIP):
+        url = url.removesuffix(GZIP)
+        argv += ["-H", "Accept-Encoding: gzip"]
     argv += ["--timeout", "30s", "-s", str(lua), url]
     done = subprocess.run(argv, capture_output=True, text=True, timeout=seconds + 120)
     line = next((x for x in done.stdout.splitlines() if x.startswith("WRKJSON ")), None)
@@ -750,9 +768,13 @@ def measure(servers, db, args, connections, lua, failures, out, notes) -> None:
                 timed_get(f"{server.base}/{DEMO}/schedule.xml")
             )
             server.child("release-touch", BIG, f"bench-cold-{rep}")
-            cold.setdefault(("big xml", rev), []).append(
-                timed_get(f"{server.base}/{BIG}/schedule.xml")
-            )
+            for key, path in (
+                ("big xml", "schedule.xml"),
+                ("big json", "schedule.json"),
+                ("big ics", "schedule.ics"),
+                ("big grid", f"programme/{BIG_DAY}/"),
+            ):
+                cold.setdefault((key, rev), []).append(timed_get(f"{server.base}/{BIG}/{path}"))
             log(
                 f"{db} {rev} cold rep {rep}: "
                 + ", ".join(f"{k[0]} {v[-1] * 1000:.0f} ms" for k, v in cold.items() if k[1] == rev)
@@ -765,6 +787,9 @@ def measure(servers, db, args, connections, lua, failures, out, notes) -> None:
         ),
         "demo xml": (f"{DEMO} schedule.xml", AIM_COLD_EXPORT_MS),
         "big xml": (f"{BIG} schedule.xml ({info[BIG]['sessions']} sessions)", AIM_COLD_EXPORT_MS),
+        "big json": (f"{BIG} schedule.json", AIM_COLD_EXPORT_MS),
+        "big ics": (f"{BIG} schedule.ics", AIM_COLD_EXPORT_MS),
+        "big grid": (f"{BIG} grid {BIG_DAY}", AIM_COLD_PAGE_MS),
     }
     base, others = revisions[-1], revisions[:-1]
     header = ["first GET after a release"]

@@ -57,6 +57,11 @@ def pytest_configure(config):
     from django.conf import settings
 
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
+    # Export files are a cache keyed by the change counter, like the pages (below): each
+    # test process gets a directory of its own, emptied before every test.
+    import tempfile
+
+    settings.HALLWAY_EXPORT_DIR = Path(tempfile.mkdtemp(prefix="hallway-test-exports-"))
     # See tests/quick_hasher.py: the same algorithm, a thousandth of the work.
     settings.PASSWORD_HASHERS = [
         "quick_hasher.QuickPBKDF2PasswordHasher",
@@ -68,9 +73,12 @@ def pytest_configure(config):
 def _fresh_cache():
     """Each test rolls its database back, and with it the change counter that public pages
     are cached by; a page cached by one test must not be served to the next."""
+    from django.conf import settings
     from django.core.cache import cache
 
     cache.clear()
+    if Path(settings.HALLWAY_EXPORT_DIR).exists():
+        shutil.rmtree(settings.HALLWAY_EXPORT_DIR, ignore_errors=True)
     yield
 
 

@@ -4,6 +4,8 @@ public and change nothing."""
 
 from __future__ import annotations
 
+import gzip
+
 import pytest
 from django.core.cache import cache
 from django.utils.html import escape
@@ -81,3 +83,18 @@ def test_unknown_query_parameters_do_not_multiply_the_cache(demo, client, settin
 
 def _cached_pages() -> set[str]:
     return {k for k in cache._cache if ":page:" in k}  # LocMemCache's own store
+
+
+def test_a_cached_page_is_sent_gzipped_to_browsers_that_accept_it(demo, client):
+    url = f"/{demo.slug}/programme/list/"
+    plain = client.get(url)
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert zipped["Content-Encoding"] == "gzip" and "Content-Encoding" not in plain
+    assert gzip.decompress(zipped.content) == plain.content
+    assert len(zipped.content) < len(plain.content) / 4
+    assert zipped["Vary"] == plain["Vary"] == "Accept-Encoding"
+    assert zipped["ETag"] != plain["ETag"]
+    # Either representation's tag is current: the other one revalidates with a 304.
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": plain["ETag"]})
+    assert again.status_code == 304 and again["ETag"] == zipped["ETag"]
+    assert "Content-Encoding" not in client.get(url, headers={"Accept-Encoding": "gzip;q=0"})

@@ -4,6 +4,7 @@ once, pages and exports alike, with no stale cache anywhere."""
 
 from __future__ import annotations
 
+import gzip
 import http.cookiejar
 import os
 import re
@@ -88,6 +89,13 @@ class Browser:
         with self.opener.open(self.base + path, timeout=30) as response:
             return response.read().decode()
 
+    def get_gzip(self, path: str) -> str:
+        """As an app asking for a compressed export: the body must come gzipped."""
+        request = urllib.request.Request(self.base + path, headers={"Accept-Encoding": "gzip"})
+        with self.opener.open(request, timeout=30) as response:
+            assert response.headers["Content-Encoding"] == "gzip"
+            return gzip.decompress(response.read()).decode()
+
     def post(self, path: str, data: dict) -> str:
         token = next(c.value for c in self.jar if c.name == "csrftoken")
         body = urllib.parse.urlencode({**data, "csrfmiddlewaretoken": token}, doseq=True).encode()
@@ -122,9 +130,12 @@ def test_a_release_through_one_server_is_served_by_the_other_at_once(database_ur
             _wait(base, process)
         a, b = Browser(servers[0][1]), Browser(servers[1][1])
 
-        # Both servers have the programme cached before the release.
+        # Both servers have the programme cached before the release, the exports as files
+        # in each server's own directory (as each pod's emptyDir would be).
         for server in (a, b):
             assert "<version>1.0</version>" in server.get("/pose27/schedule.xml")
+            assert "<version>1.0</version>" in server.get_gzip("/pose27/schedule.xml")
+            assert '"version": "1.0"' in server.get("/pose27/schedule.json")
             assert "1.0" in server.get("/pose27/changes/")
             server.get("/pose27/changes/")
 
@@ -141,14 +152,26 @@ def test_a_release_through_one_server_is_served_by_the_other_at_once(database_ur
         )
         assert "released version 2.0" in done
 
+        before = _export_files(tmp_path / "b")
+        assert {p.suffix for p in before} == {".xml", ".json", ".gz"}
+
         # Server B serves the new release on its very next request.
         assert "<version>2.0</version>" in b.get("/pose27/schedule.xml")
+        assert "<version>2.0</version>" in b.get_gzip("/pose27/schedule.xml")
+        assert '"version": "2.0"' in b.get("/pose27/schedule.json")
+        # ... from files of the new generation; the old ones are gone.
+        after = _export_files(tmp_path / "b")
+        assert after and not after & before
         assert "2.0" in b.get("/pose27/changes/")
         assert "Programme version 2.0" in b.get("/pose27/programme/")
     finally:
         for process, _ in servers:
             os.killpg(process.pid, 15)
             process.wait(timeout=30)
+
+
+def _export_files(data: Path) -> set[Path]:
+    return set((data / "exports" / "pose27").glob("g*"))
 
 
 def _wait(base: str, process: subprocess.Popen, seconds: float = 120) -> None:

@@ -313,6 +313,10 @@ if os.environ.get("HALLWAY_REDIS_URL"):
 # Absolute URLs in exports made outside a request (``hallway export``).
 HALLWAY_BASE_URL = os.environ.get("HALLWAY_BASE_URL", "http://127.0.0.1:8000")
 
+# Exports written once per change of the programme and sent as files (interop/export_files.py):
+# a directory of each server's own (an emptyDir) or a shared one; only a cache.
+HALLWAY_EXPORT_DIR = Path(os.environ.get("HALLWAY_EXPORT_DIR", DATA_DIR / "exports"))
+
 # Uploaded and imported files larger than this are refused before parsing.
 HALLWAY_MAX_IMPORT_BYTES = int(os.environ.get("HALLWAY_MAX_IMPORT_BYTES", 50 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = HALLWAY_MAX_IMPORT_BYTES

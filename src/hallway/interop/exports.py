@@ -22,6 +22,11 @@ from hallway.schedule.services import (
     latest_release,
 )
 
+#: frab's XML and JSON have no field for a cancelled session (neither schema allows one):
+#: its title says so, as on the programme pages, and the entry stays so that apps holding it
+#: (Giggity, ConfClerk: starred by guid) show the cancellation instead of losing it.
+CANCELLED_PREFIX = "Cancelled: "
+
 
 def _link_for(resource: Resource) -> neutral.Link:
     default_type = {Resource.VIDEO: "video", Resource.SLIDES: "slides"}.get(resource.kind)
@@ -60,6 +65,7 @@ _EXPORTED_FIELDS = (
     "start",
     "end",
     "part",
+    "state",
     "schedule_id",
     "room__name",
     "room__uuid",
@@ -69,6 +75,7 @@ _EXPORTED_FIELDS = (
     "session__slug",
     "session__title",
     "session__subtitle",
+    "session__state",
     "session__abstract",
     "session__description",
     "session__language",
@@ -190,12 +197,18 @@ class _Entries:
         session, part = slot.session, slot.part
         resources = self.resources_of[session.pk]
         sequence, changed_at = self.history.get((session.pk, part), (0, self.release.released_at))
+        title = (
+            f"{session.title} (part {part} of {session.parts})"
+            if session.parts > 1
+            else session.title
+        )
+        # The state the release froze (a later cancellation is public with the next release).
+        cancelled = (slot.state or session.state) == Session.CANCELLED
         return neutral.Entry(
             # Every part of a multi-part workshop is its own entry with its own stable guid.
             guid=session.uuid if part == 1 else uuid.uuid5(session.uuid, f"part-{part}"),
-            title=f"{session.title} (part {part} of {session.parts})"
-            if session.parts > 1
-            else session.title,
+            title=f"{CANCELLED_PREFIX}{title}" if cancelled else title,
+            cancelled=cancelled,
             start=slot.start,
             duration=slot.end - slot.start,
             room=self.room(slot),

@@ -141,6 +141,10 @@ class _Reader:
                 room.guid = self._uuid(item["guid"], f"{path}.guid")
             room.slug = j.text(item, "slug", path) or None
             capacity = item.get("capacity")
+            if isinstance(capacity, int | float) and not 0 <= capacity < 2**31:
+                raise sh.FormatError(  # NaN, 1e999, -3, 1e30: no number of seats
+                    f"invalid capacity {capacity!r}", path + ".capacity", format=FORMAT
+                )
             room.capacity = int(capacity) if isinstance(capacity, int | float) else None
             description = item.get("description")
             if isinstance(description, dict):

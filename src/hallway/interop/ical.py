@@ -348,6 +348,8 @@ def export_ical(programme: Programme, *, now: datetime | None = None) -> bytes:
             f"SUMMARY:{escape_text(session.title)}",
             f"SEQUENCE:{session.sequence}",
         ]
+        if session.cancelled:
+            lines.append("STATUS:CANCELLED")
         if session.last_modified:
             lines.append(f"LAST-MODIFIED:{_utc(session.last_modified)}")
         if session.room:

@@ -159,7 +159,7 @@ class _Kinds:
         self.types = {t.name: t for t in SessionType.objects.filter(event=event)}
 
     def session_type(self, item: neutral.Entry, where: str) -> SessionType:
-        name = item.type[:80]  # empty stays empty: the file said no type
+        name = item.type  # empty stays empty: the file said no type; too long is refused
         if name not in self.types:
             self.types[name] = SessionType(
                 event=self.event,
@@ -175,7 +175,7 @@ class _Kinds:
         name = item.track.name
         if name not in self.tracks:
             self.tracks[name] = Track(
-                event=self.event, name=name[:120], colour=item.track.color or "#666666"
+                event=self.event, name=name, colour=item.track.color or "#666666"
             )
             _checked(self.tracks[name], f"{where}: track {name[:40]!r}", exclude=("slug",)).save()
         return self.tracks[name]

@@ -155,6 +155,9 @@ class Entry:
     #: iCalendar change tracking: the caller raises ``sequence`` whenever the session moves.
     sequence: int = 0
     last_modified: datetime | None = None
+    #: Cancelled after it was announced: iCalendar says STATUS:CANCELLED; frab's formats have
+    #: no field for it, so the exporter's caller marks the title as the programme pages do.
+    cancelled: bool = False
 
     @property
     def end(self) -> datetime:

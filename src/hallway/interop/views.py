@@ -1,8 +1,9 @@
 """Schedule exports over HTTP and the organiser's import page.
 
-Exports read the latest release only, so the release's identity is a perfect ETag: clients
+Exports read the latest release only, so the event's change count is a perfect ETag: clients
 (Giggity, ConfClerk, calendar apps polling every few minutes) get a 304 until the programme
-changes, and the rendered bytes are cached under the same key.
+changes, and the rendered bytes are written once to a file (plain and gzip) that gunicorn sends
+with sendfile (``export_files``).
 """
 
 from __future__ import annotations
@@ -16,15 +17,17 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
-from django.utils.http import quote_etag
+from django.utils.http import http_date, parse_http_date_safe, quote_etag
 from django.views.decorators.http import require_safe
 
 from hallway import interop
 from hallway.events.models import Event, validate_time_zone
+from hallway.interop.export_files import FileBackedResponse, stored_export
 from hallway.interop.exports import export_bytes
 from hallway.interop.import_checks import ImportRefused, TimeZoneNeeded
 from hallway.interop.imports import import_file
 from hallway.schedule import selectors
+from hallway.schedule.publication import accepts_gzip, published_state
 from hallway.schedule.selectors import get_event
 
 EXTENSIONS = {"xml": "frab-xml", "json": "frab-json", "ics": "ical", "csv": "csv"}
@@ -32,40 +35,88 @@ EXTENSIONS = {"xml": "frab-xml", "json": "frab-json", "ics": "ical", "csv": "csv
 
 @require_safe
 def export(request, event: str, extension: str):
-    event = get_event(event)
+    slug = event
     fmt = EXTENSIONS.get(extension)
-    if fmt is None:
-        raise Http404("Unknown export format.")
-    filters = _ical_filters(event, request.GET) if fmt == "ical" else {}
+    state = published_state(slug)
+    if fmt is None or state is None:
+        raise Http404("Unknown export format." if state else "No such event.")
+    _pk, identity, generation = state
+    # The whole event (a heavier query) only when a calendar feed is narrowed, or to render.
+    narrowed = fmt == "ical" and any(request.GET.get(k) for k in ICAL_FILTERS)
+    filters = _ical_filters(get_event(slug), request.GET) if narrowed else {}
     # Exports hold absolute links built from the request's host, so the host is part of
     # the key: one allowed host's links must not be served to another.  The event's change
     # count (hallway.schedule.publication) moves with every release and every edit of
-    # published text, in every process at once.
+    # published text, in every process at once; its identity keeps a rebuilt database's
+    # event from being served the files of the one before.
     base_url = request.build_absolute_uri("/")
-    key = ":".join(
+    raw = ":".join(
         [
             "export",
-            event.slug,
-            str(event.published_generation),
+            identity,
+            slug,
+            str(generation),
             fmt,
             base_url,
             *(f"{k}={v}" for k, v in sorted(filters.items())),
         ]
     )
-    key = "export:" + hashlib.sha256(key.encode()).hexdigest()
-    etag = quote_etag(key.replace(":", "-"))
-    if etag in request.headers.get("If-None-Match", ""):
-        return HttpResponseNotModified(headers={"ETag": etag})
-    body = cache.get(key)
-    if body is None:
-        body = export_bytes(event, fmt, base_url=base_url, **filters)
-        cache.set(key, body, timeout=24 * 3600)
-    spec = interop.FORMATS[fmt]
-    response = HttpResponse(body, content_type=f"{spec.media_type}; charset=utf-8")
-    response["ETag"] = etag
-    response["Cache-Control"] = "public, max-age=300"
-    response["Content-Disposition"] = f'inline; filename="{event.slug}-schedule.{extension}"'
+    digest = hashlib.sha256(raw.encode()).hexdigest()
+    zipped = accepts_gzip(request.headers.get("Accept-Encoding", ""))
+    # Each representation has its own strong ETag; a client holding either is up to date.
+    tag = f"export-{digest}"
+    headers = {
+        "ETag": quote_etag(tag + ("-gzip" if zipped else "")),
+        "Cache-Control": "public, max-age=300",
+        "Vary": "Accept-Encoding",
+    }
+    match = request.headers.get("If-None-Match")
+    if match is not None and (tag in match or match.strip() == "*"):
+        return HttpResponseNotModified(headers=headers)
+
+    def render() -> bytes:
+        key = "export:" + digest
+        body = cache.get(key)
+        if body is None:
+            body = export_bytes(get_event(slug), fmt, base_url=base_url, **filters)
+            cache.set(key, body, timeout=24 * 3600)
+        return body
+
+    stored = stored_export(slug, generation, digest[:32], extension, render)
+    content_type = f"{interop.FORMATS[fmt].media_type}; charset=utf-8"
+    filename = f"{slug}-schedule.{extension}"
+    if isinstance(stored, bytes):  # the export directory cannot be written: from memory
+        headers["ETag"] = quote_etag(tag)
+        response = HttpResponse(stored, content_type=content_type, headers=headers)
+        response["Content-Disposition"] = f'inline; filename="{filename}"'
+        return response
+    headers["Last-Modified"] = http_date(stored.modified)
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    if match is None and since is not None and int(stored.modified) <= since:
+        return HttpResponseNotModified(headers=headers)
+    body = _open_first(*([stored.gzip] if zipped else []), stored.path)
+    if body is None:  # removed by a newer generation since: render what we promised
+        headers["ETag"] = quote_etag(tag)
+        return HttpResponse(render(), content_type=content_type, headers=headers)
+    response = FileBackedResponse(body, content_type=content_type, headers=headers)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    if body.name.endswith(".gz"):
+        response["Content-Encoding"] = "gzip"
+    else:
+        response["ETag"] = quote_etag(tag)
     return response
+
+
+def _open_first(*paths):
+    for path in paths:
+        try:
+            return open(path, "rb")  # noqa: SIM115 - FileResponse closes it
+        except OSError:
+            continue
+    return None
+
+
+ICAL_FILTERS = ("track", "room", "speaker", "session")
 
 
 def _ical_filters(event: Event, query) -> dict:
