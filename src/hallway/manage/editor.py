@@ -15,7 +15,8 @@ from hallway.events.models import Event, Room, SessionType, Track
 from hallway.permissions import organised_event_ids
 from hallway.programme.models import Session, SessionSpeaker
 from hallway.schedule.models import Schedule, Slot
-from hallway.schedule.services import schedule_conflicts, wip_schedule
+from hallway.schedule.conflicts import day_conflicts
+from hallway.schedule.services import wip_schedule
 
 ROW_MINUTES = 5  # the grid's rows
 DROP_MINUTES = 15  # where a dragged session may land
@@ -224,7 +225,7 @@ def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
         "drop_span": DROP_MINUTES // ROW_MINUTES,
         "room_options": _room_options(rooms),
         "day_options": _day_options(umbrella.days),
-        "conflicts": conflict_lines(umbrella, wip, sessions),
+        "conflicts": conflict_lines(umbrella, wip, day, sessions),
         "urls": {
             name: reverse(f"manage:editor_{name}", args=[event.slug])
             for name in ("move", "unplace", "propose")
@@ -237,11 +238,14 @@ def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
     }
 
 
-def conflict_lines(umbrella: Event, wip: Schedule, sessions: dict) -> list[ConflictLine]:
-    """Every conflict of the work in progress, hard first, each linking to its sessions on the
-    editor's day page."""
+def conflict_lines(
+    umbrella: Event, wip: Schedule, day: dt.date, sessions: dict
+) -> list[ConflictLine]:
+    """The conflicts of the day's sessions (with whatever they clash with, on this day or
+    beside it), hard first, each linking to its sessions on the editor's day page.  The
+    whole work in progress's are on the release page."""
     lines = []
-    for conflict in schedule_conflicts(wip, soft=True):
+    for conflict in day_conflicts(wip, day, soft=True):
         links = []
         for pk in conflict.sessions:
             session = sessions.get(pk)
