@@ -14,8 +14,8 @@ from django.utils.safestring import mark_safe
 from hallway.events.models import Event, Room, SessionType, Track
 from hallway.permissions import organised_event_ids
 from hallway.programme.models import Session, SessionSpeaker
-from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.conflicts import day_conflicts
+from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import wip_schedule
 
 ROW_MINUTES = 5  # the grid's rows
