@@ -46,12 +46,9 @@ def assert_scoped_checks_agree(umbrella) -> list:
     starts = dict(wip.slots.values_list("id", "start"))
     for day in umbrella.days:
         begin, end = umbrella.day_bounds(day)
-        same(
-            day_conflicts(wip, day),
-            [c for c in whole if any(begin <= starts[s] < end for s in c.slots)],
-        )
-        same(day_conflicts(wip, day, soft=False), [c for c in whole if c.severity == "hard"
-             and any(begin <= starts[s] < end for s in c.slots)])  # fmt: skip
+        on_day = [c for c in whole if any(begin <= starts[s] < end for s in c.slots)]
+        same(day_conflicts(wip, day), on_day)
+        same(day_conflicts(wip, day, soft=False), [c for c in on_day if c.severity == "hard"])
     for session_id in set(wip.slots.values_list("session_id", flat=True)) - {None}:
         same(session_conflicts(wip, session_id), [c for c in whole if session_id in c.sessions])
     return whole
