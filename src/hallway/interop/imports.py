@@ -40,6 +40,7 @@ from hallway.interop.import_checks import (
     _update,
 )
 from hallway.programme.models import Resource, Session, SessionSpeaker, Speaker
+from hallway.schedule.editing import stamp_changes
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.publication import published_changed
 from hallway.schedule.services import (
@@ -514,6 +515,7 @@ def _link_and_place(run: _Run, accepted: list[tuple[neutral.Entry, Session, str]
     Resource.objects.bulk_create(new_resources, batch_size=1000)
     Slot.objects.bulk_create(new_slots, batch_size=1000)
     Slot.objects.bulk_update(moved_slots, ["start", "end", "room"], batch_size=500)
+    stamp_changes(wip.event, [s.session_id for s in new_slots + moved_slots], source="an import")
 
 
 def _publish(run: _Run, release: bool) -> None:

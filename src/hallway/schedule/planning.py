@@ -24,6 +24,7 @@ from django.db import transaction
 from hallway.attendees.models import Favourite
 from hallway.events.models import Event, Room
 from hallway.programme.models import Session
+from hallway.schedule.editing import stamp_changes
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import ensure_not_frozen, schedule_conflicts, wip_schedule
 
@@ -223,6 +224,7 @@ def apply_solution(planning: PlanningProblem, solution: dict, event: Event) -> i
     wip = wip_schedule(event.umbrella)
     period_by_id = {p.id: i for i, p in enumerate(planning.periods)}
     gone = wip.slots.filter(session__isnull=False).exclude(session__state__in=Session.SCHEDULABLE)
+    touched = set(gone.values_list("session_id", flat=True))
     changed, _ = gone.delete()
     existing = {(s.session_id, s.part): s for s in wip.slots.filter(session__isnull=False)}
     assignments = _series_in_order(planning, solution["assignments"], existing)
@@ -244,11 +246,14 @@ def apply_solution(planning: PlanningProblem, solution: dict, event: Event) -> i
                     schedule=wip, session=session, part=part, room=room, start=start, end=end
                 )
                 changed += 1
+                touched.add(session.pk)
             elif (slot.start, slot.end, slot.room_id) != (start, end, room.pk):
                 slot.start, slot.end, slot.room = start, end, room
                 slot.save(update_fields=["start", "end", "room"])
                 changed += 1
+                touched.add(session.pk)
     conflicts = schedule_conflicts(wip)
     if conflicts:
         raise ValidationError([c.message for c in conflicts])
+    stamp_changes(event, touched, source="the optimiser (hallway schedule optimize)")
     return changed
