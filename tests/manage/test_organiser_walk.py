@@ -241,3 +241,29 @@ def test_drag_clash_undo_propose_accept_release_and_hear_about_it(
     assert got == mail
     assert not errors, errors
     context.close()
+
+    # 10. The same pages on a phone (390 px): nothing wider than the screen but the grid,
+    # which scrolls sideways inside itself; every button and field within reach.
+    context, phone = logged_in_page(browser, base, world.user("umbrella_organiser"), 390, 844)
+    phone.goto(day_url)
+    assert_fits(phone, [".editor-grid", "button:text('Propose')", "#unscheduled .card"])
+    grid = phone.locator(".editor-grid")
+    assert grid.evaluate("g => g.scrollWidth > g.clientWidth")  # two rooms: it scrolls
+    # Scrolled to the last room, the times stay in view.
+    assert grid.evaluate("g => { g.scrollLeft = g.scrollWidth; return g.scrollLeft; }") > 0
+    hour = phone.locator(".editor-grid .time.hour").first.bounding_box()
+    left = grid.bounding_box()["x"]
+    assert left <= hour["x"] and hour["x"] + hour["width"] <= 390, (hour, left)
+    phone.goto(f"{base}/{world.alpha.slug}/manage/releases/")
+    assert_fits(phone, ["#id_version", "#id_note", "button:text('Preview the release')"])
+    context.close()
+
+
+def assert_fits(page, selectors: list[str]) -> None:
+    """The page does not scroll sideways, and each of ``selectors`` lies within the screen's
+    width (a box check, not a screenshot)."""
+    width = page.viewport_size["width"]
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    for selector in selectors:
+        for box in [e.bounding_box() for e in page.locator(selector).all()]:
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, (selector, box)
