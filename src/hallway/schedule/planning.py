@@ -83,6 +83,44 @@ def _unavailable(periods: list[Period], windows: list[tuple[dt.datetime, dt.date
     return {p.id for p in periods if not any(s <= p.start and p.end <= e for s, e in windows)}
 
 
+def _document(umbrella, show_up, periods, rooms, room_blocked, speakers, mapping) -> dict:
+    """The problem in the solver's format: periods, rooms with what blocks them, speakers,
+    and each attendee's favourites among the sessions to place (the caller adds those)."""
+    by_attendee: dict[int, list[str]] = defaultdict(list)
+    first_pid = {}
+    for pid, (session, _parts) in mapping.items():
+        first_pid.setdefault(session.pk, pid)
+    for attendee_id, session_id in Favourite.objects.filter(
+        attendee__event=umbrella, session__in=[s for s, _ in mapping.values()]
+    ).values_list("attendee_id", "session_id"):
+        by_attendee[attendee_id].append(first_pid[session_id])
+
+    problem = {
+        "format": "hallway-scheduling-problem/1",
+        "name": umbrella.slug,
+        "show_up": show_up,
+        "periods": [
+            {"id": p.id, "day": p.day, "start": p.start.isoformat(), "end": p.end.isoformat()}
+            for p in periods
+        ],
+        "rooms": [
+            {
+                "id": rid,
+                "capacity": room.capacity or 0,
+                "features": sorted(room.features),
+                "unavailable": sorted(
+                    room_blocked[rid]
+                    | _unavailable(periods, [(a.start, a.end) for a in room.availabilities.all()])
+                ),
+            }
+            for rid, room in rooms.items()
+        ],
+        "speakers": [{"id": sid, "unavailable": sorted(u)} for sid, u in speakers.items()],
+        "attendees": [sorted(set(favs)) for favs in by_attendee.values()],
+    }
+    return problem
+
+
 def build_problem(event: Event, *, show_up: float = 0.6) -> PlanningProblem:
     umbrella = event.umbrella
     wip = wip_schedule(umbrella)
@@ -156,39 +194,8 @@ def build_problem(event: Event, *, show_up: float = 0.6) -> PlanningProblem:
                     "room": room_id[first.room_id],
                 }
 
-    by_attendee: dict[int, list[str]] = defaultdict(list)
-    first_pid = {}
-    for pid, (session, _parts) in mapping.items():
-        first_pid.setdefault(session.pk, pid)
-    for attendee_id, session_id in Favourite.objects.filter(
-        attendee__event=umbrella, session__in=[s for s, _ in mapping.values()]
-    ).values_list("attendee_id", "session_id"):
-        by_attendee[attendee_id].append(first_pid[session_id])
-
-    problem = {
-        "format": "hallway-scheduling-problem/1",
-        "name": umbrella.slug,
-        "show_up": show_up,
-        "periods": [
-            {"id": p.id, "day": p.day, "start": p.start.isoformat(), "end": p.end.isoformat()}
-            for p in periods
-        ],
-        "rooms": [
-            {
-                "id": rid,
-                "capacity": room.capacity or 0,
-                "features": sorted(room.features),
-                "unavailable": sorted(
-                    room_blocked[rid]
-                    | _unavailable(periods, [(a.start, a.end) for a in room.availabilities.all()])
-                ),
-            }
-            for rid, room in rooms.items()
-        ],
-        "speakers": [{"id": sid, "unavailable": sorted(u)} for sid, u in speakers.items()],
-        "sessions": problem_sessions,
-        "attendees": [sorted(set(favs)) for favs in by_attendee.values()],
-    }
+    problem = _document(umbrella, show_up, periods, rooms, room_blocked, speakers, mapping)
+    problem["sessions"] = problem_sessions
     current = {"format": "hallway-scheduling-solution/1", "assignments": assignments}
     return PlanningProblem(problem, periods, rooms, mapping, current)
 

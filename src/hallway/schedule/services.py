@@ -205,6 +205,14 @@ def release_schedule(
     except IntegrityError:
         # Only a writer that bypasses the lock (a raw SQL script) can get here.
         raise exists from None
+    previous = _copy_into(release, wip)
+    store_changes(release, previous)
+    record(umbrella, "release.made", by=by, obj=release, after={"version": version}, note=comment)
+    return release
+
+
+def _copy_into(release: Schedule, wip: Schedule) -> Schedule | None:
+    """Copy the work in progress's slots into ``release``; returns the release before it."""
     Slot.objects.bulk_create(
         Slot(
             schedule=release,
@@ -221,14 +229,12 @@ def release_schedule(
         for s in wip.slots.select_related("session")
     )
     previous = (
-        Schedule.objects.filter(event=umbrella, version__isnull=False)
+        Schedule.objects.filter(event=release.event_id, version__isnull=False)
         .exclude(pk=release.pk)
         .order_by("-released_at", "-pk")
         .first()
     )
-    store_changes(release, previous)
-    record(umbrella, "release.made", by=by, obj=release, after={"version": version}, note=comment)
-    return release
+    return previous
 
 
 def store_changes(release: Schedule, previous: Schedule | None) -> dict:
