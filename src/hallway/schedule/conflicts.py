@@ -197,7 +197,8 @@ def day_conflicts(schedule: Schedule, day: dt.date, *, soft: bool = True) -> lis
 
 def session_conflicts(schedule: Schedule, session_id: int, *, soft: bool = True) -> list[Conflict]:
     """The conflicts that involve any part of one session: what a move has just made."""
-    placed = list(schedule.slots.filter(session_id=session_id).values_list("id", "start", "end"))
+    placed = schedule.slots.filter(session_id=session_id).order_by()
+    placed = list(placed.values_list("id", "start", "end"))
     if not placed:
         return []
     reach = _reach(schedule)
