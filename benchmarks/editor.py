@@ -9,6 +9,9 @@ ratios are given against.  A move is a real one each time (it quotes the slot's 
 version), alternating between two places.
 
     .venv/bin/python benchmarks/editor.py [--runs 30] [--database postgres://...]
+
+To compare with an earlier commit in the same go, run this same script against that
+commit's source: copy it into a worktree of the commit (it imports ``src/`` beside itself).
 """
 
 from __future__ import annotations
@@ -108,20 +111,24 @@ def _real_templates() -> None:
     Template._render = _TestState.saved_data.template_render
 
 
-def timed(fn, runs: int) -> tuple[list[float], int]:
+def timed(fn, runs: int) -> tuple[list[float], list[float], int]:
+    """Wall-clock and this process's CPU milliseconds per run, and the queries of one run.
+    On a shared machine the CPU time is the steadier figure: waiting for a core (and for
+    the database server's) shows in the wall clock only."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     fn()  # cold
-    times = []
+    times, cpu = [], []
     with CaptureQueriesContext(connection) as queries:
         fn()
     count = len(queries)
     for _ in range(runs):
-        began = time.perf_counter()
+        began, began_cpu = time.perf_counter(), time.process_time()
         fn()
         times.append((time.perf_counter() - began) * 1000)
-    return times, count
+        cpu.append((time.process_time() - began_cpu) * 1000)
+    return times, cpu, count
 
 
 def main() -> int:
@@ -199,12 +206,15 @@ def main() -> int:
         f"load {os.getloadavg()[0]:.1f}; day page {size / 1024:.0f} KiB"
     )
     print()
-    print("| step | median (ms) | p95 (ms) | × baseline | queries |")
-    print("|---|---|---|---|---|")
-    for name, times, queries in results:
+    print("| step | median (ms) | p95 (ms) | × baseline | CPU median (ms) | queries |")
+    print("|---|---|---|---|---|---|")
+    for name, times, cpu, queries in results:
         median = statistics.median(times)
         p95 = sorted(times)[max(0, int(round(0.95 * len(times))) - 1)]
-        print(f"| {name} | {median:.1f} | {p95:.1f} | {median / baseline:.2f} | {queries} |")
+        print(
+            f"| {name} | {median:.1f} | {p95:.1f} | {median / baseline:.2f} | "
+            f"{statistics.median(cpu):.1f} | {queries} |"
+        )
     return 0
 
 

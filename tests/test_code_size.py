@@ -29,15 +29,6 @@ ALLOWED = {
     "demo.py:_schedule",
     # the solver's inner loop (see docs/architecture.md)
     "solver/anneal.py:anneal",
-    # owned by another branch (editor: schedule/ and the editor's pages)
-    "manage/editor.py:editor_day",
-    "schedule/services.py",
-    "schedule/services.py:schedule_conflicts",
-    "schedule/services.py:_soft_conflicts",
-    "schedule/services.py:release_schedule",
-    "schedule/planning.py:build_problem",
-    "schedule/proposals.py:run_proposal",
-    "schedule/management/commands/schedule.py:Command._optimize",
 }
 
 

@@ -23,6 +23,7 @@ from hallway.interop.import_checks import (
     _update,
 )
 from hallway.programme.models import Resource, Session, SessionSpeaker
+from hallway.schedule.editing import stamp_changes
 from hallway.schedule.models import Slot
 from hallway.schedule.services import wip_schedule
 
@@ -275,3 +276,4 @@ def link_and_place(run: _Run, accepted: list[tuple[neutral.Entry, Session, str]]
     Resource.objects.bulk_create(new_resources, batch_size=1000)
     Slot.objects.bulk_create(new_slots, batch_size=1000)
     Slot.objects.bulk_update(moved_slots, ["start", "end", "room"], batch_size=500)
+    stamp_changes(wip.event, [s.session_id for s in new_slots + moved_slots], source="an import")

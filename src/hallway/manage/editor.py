@@ -14,8 +14,9 @@ from django.utils.safestring import mark_safe
 from hallway.events.models import Event, Room, SessionType, Track
 from hallway.permissions import organised_event_ids
 from hallway.programme.models import Session, SessionSpeaker
+from hallway.schedule.conflicts import day_conflicts
 from hallway.schedule.models import Schedule, Slot
-from hallway.schedule.services import schedule_conflicts, wip_schedule
+from hallway.schedule.services import wip_schedule
 
 ROW_MINUTES = 5  # the grid's rows
 DROP_MINUTES = 15  # where a dragged session may land
@@ -108,35 +109,18 @@ def _backdrop(times: list, rooms: list[Room], column: dict[int, int]) -> str:
     return mark_safe("".join(cells))  # noqa: S308 - names escaped above, the rest numbers
 
 
-def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
-    umbrella = event.umbrella
-    tz = umbrella.tz
-    wip = wip_schedule(umbrella)
-    rooms = list(Room.objects.filter(event=umbrella))
-    column = {r.pk: i + 2 for i, r in enumerate(rooms)}  # column 1 holds the times
-    mine = organised_event_ids(user)
-    frozen = wip.frozen_at is not None
-    day_start, day_end = umbrella.day_bounds(day)
-
-    family = umbrella.family_ids()
-    # Only what the cards show: model instances with every field cost more than the queries.
+def _sessions(family: list[int]) -> tuple[dict[int, Session], dict[int, str]]:
+    """The sessions the editor shows (submitted and rejected ones never), and each one's
+    speakers' names.  Only what the cards show: model instances with every field cost more
+    than the queries."""
     sessions = {
         s.pk: s
         for s in Session.objects.filter(event_id__in=family)
         .exclude(state__in=[Session.SUBMITTED, Session.REJECTED])
         .select_related("event", "track")
         .only(
-            "id",
-            "title",
-            "state",
-            "parts",
-            "duration",
-            "event_id",
-            "track_id",
-            "session_type_id",
-            "event__name",
-            "event__short_name",
-            "track__colour",
+            *("id", "title", "state", "parts", "duration", "event_id", "track_id"),
+            *("session_type_id", "event__name", "event__short_name", "track__colour"),
         )
     }
     speaker_names: dict[int, list[str]] = {}
@@ -146,7 +130,47 @@ def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
         .values_list("session_id", "speaker__name")
     ):
         speaker_names.setdefault(session_id, []).append(name)
-    names = {pk: ", ".join(speaker_names.get(pk, ())) for pk in sessions}
+    return sessions, {pk: ", ".join(speaker_names.get(pk, ())) for pk in sessions}
+
+
+def _waiting(sessions: dict, placed: set, movable, names: dict, filters: dict) -> list[Card]:
+    """The session parts on no slot, filtered as the side list asks, by title."""
+    waiting = []
+    for session in sessions.values():
+        if session.state not in Session.SCHEDULABLE:
+            continue
+        for part in range(1, session.parts + 1):
+            if (session.pk, part) not in placed:
+                waiting.append(Card(session, part, None, movable(session), names[session.pk]))
+    for key, field in (("event", "event_id"), ("track", "track_id"), ("type", "session_type_id")):
+        if filters.get(key):
+            waiting = [c for c in waiting if str(getattr(c.session, field)) == filters[key]]
+    waiting.sort(key=lambda c: (c.session.title.lower(), c.part))
+    return waiting
+
+
+def _hours(umbrella: Event, day_start: dt.datetime, day_slots: list) -> tuple:
+    """Where the day's grid begins and ends: 09:00 to 18:00, stretched to hold every slot."""
+    tz = umbrella.tz
+    begin = dt.datetime.combine(day_start.date(), dt.time(DEFAULT_HOURS[0]), tzinfo=tz)
+    finish = dt.datetime.combine(day_start.date(), dt.time(DEFAULT_HOURS[1]), tzinfo=tz)
+    if day_slots:
+        first = min(s.start for s in day_slots)
+        begin = min(begin, first.astimezone(tz).replace(minute=0, second=0, microsecond=0))
+        finish = max(finish, max(s.end for s in day_slots).astimezone(tz))
+    return begin, finish
+
+
+def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
+    umbrella = event.umbrella
+    wip = wip_schedule(umbrella)
+    rooms = list(Room.objects.filter(event=umbrella))
+    column = {r.pk: i + 2 for i, r in enumerate(rooms)}  # column 1 holds the times
+    mine = organised_event_ids(user)
+    frozen = wip.frozen_at is not None
+    day_start, day_end = umbrella.day_bounds(day)
+    family = umbrella.family_ids()
+    sessions, names = _sessions(family)
     placed: set[tuple[int, int]] = set()
     day_slots = []
     for slot in Slot.objects.filter(schedule=wip, session__isnull=False).only(
@@ -155,14 +179,7 @@ def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
         placed.add((slot.session_id, slot.part))
         if day_start <= slot.start < day_end and slot.session_id in sessions:
             day_slots.append(slot)
-
-    first = min((s.start for s in day_slots), default=None)
-    last = max((s.end for s in day_slots), default=None)
-    begin = dt.datetime.combine(day_start.date(), dt.time(DEFAULT_HOURS[0]), tzinfo=tz)
-    finish = dt.datetime.combine(day_start.date(), dt.time(DEFAULT_HOURS[1]), tzinfo=tz)
-    if first is not None:
-        begin = min(begin, first.astimezone(tz).replace(minute=0, second=0, microsecond=0))
-        finish = max(finish, last.astimezone(tz))
+    begin, finish = _hours(umbrella, day_start, day_slots)
     rows = max(1, -(-int((finish - begin).total_seconds() // 60) // ROW_MINUTES))
 
     def row(moment: dt.datetime) -> int:
@@ -171,38 +188,18 @@ def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
     def movable(session: Session) -> bool:
         return not frozen and session.event_id in mine
 
+    room_of = {r.pk: r for r in rooms}
     cards = []
     for slot in day_slots:
         session = sessions[slot.session_id]
-        slot.room = next((r for r in rooms if r.pk == slot.room_id), None)
+        slot.room = room_of.get(slot.room_id)
+        start, end = row(slot.start), row(slot.end)
         cards.append(
             Card(
-                session,
-                slot.part,
-                slot,
-                movable(session),
-                names[session.pk],
-                column.get(slot.room_id, 2),
-                row(slot.start),
-                max(row(slot.end), row(slot.start) + 1),
+                *(session, slot.part, slot, movable(session), names[session.pk]),
+                *(column.get(slot.room_id, 2), start, max(end, start + 1)),
             )
         )
-
-    waiting = []
-    for session in sessions.values():
-        if session.state not in Session.SCHEDULABLE:
-            continue
-        for part in range(1, session.parts + 1):
-            if (session.pk, part) not in placed:
-                waiting.append(Card(session, part, None, movable(session), names[session.pk]))
-    if filters.get("event"):
-        waiting = [c for c in waiting if str(c.session.event_id) == filters["event"]]
-    if filters.get("track"):
-        waiting = [c for c in waiting if str(c.session.track_id) == filters["track"]]
-    if filters.get("type"):
-        waiting = [c for c in waiting if str(c.session.session_type_id) == filters["type"]]
-    waiting.sort(key=lambda c: (c.session.title.lower(), c.part))
-
     times = []
     moment = begin
     while moment < finish:
@@ -217,14 +214,14 @@ def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
         "days": umbrella.days,
         "rooms": [(r, column[r.pk]) for r in rooms],
         "cards": cards,
-        "waiting": waiting,
+        "waiting": _waiting(sessions, placed, movable, names, filters),
         "times": times,
         "rows": rows,
         "columns": len(rooms),
         "drop_span": DROP_MINUTES // ROW_MINUTES,
         "room_options": _room_options(rooms),
         "day_options": _day_options(umbrella.days),
-        "conflicts": conflict_lines(umbrella, wip, sessions),
+        "conflicts": conflict_lines(umbrella, wip, day, sessions),
         "urls": {
             name: reverse(f"manage:editor_{name}", args=[event.slug])
             for name in ("move", "unplace", "propose")
@@ -237,11 +234,14 @@ def editor_day(event: Event, day: dt.date, user, filters: dict) -> dict:
     }
 
 
-def conflict_lines(umbrella: Event, wip: Schedule, sessions: dict) -> list[ConflictLine]:
-    """Every conflict of the work in progress, hard first, each linking to its sessions on the
-    editor's day page."""
+def conflict_lines(
+    umbrella: Event, wip: Schedule, day: dt.date, sessions: dict
+) -> list[ConflictLine]:
+    """The conflicts of the day's sessions (with whatever they clash with, on this day or
+    beside it), hard first, each linking to its sessions on the editor's day page.  The
+    whole work in progress's are on the release page."""
     lines = []
-    for conflict in schedule_conflicts(wip, soft=True):
+    for conflict in day_conflicts(wip, day, soft=True):
         links = []
         for pk in conflict.sessions:
             session = sessions.get(pk)

@@ -28,6 +28,9 @@ from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import ensure_not_frozen, wip_schedule
 
 PLACED, MOVED, UNPLACED, UNDONE = "slot.placed", "slot.moved", "slot.unplaced", "slot.undone"
+#: A change to the work in progress made outside the editor (the admin, an import, the
+#: optimiser): one entry naming the sessions it touched and the edit number it took.
+REWRITTEN = "schedule.rewritten"
 UNDOABLE = (PLACED, MOVED, UNPLACED)
 #: How far back "undo" reaches, per user.
 UNDO_DEPTH = 50
@@ -76,9 +79,34 @@ def _lock_wip(event: Event) -> Schedule:
     return Schedule.objects.select_for_update().get(pk=wip.pk)
 
 
-def _what_changed(session: Session, part: int, current: Slot | None) -> str:
-    """The refusal of a stale move: who last changed this part, and where it is now."""
-    event = session.event
+def stamp_changes(event: Event, session_ids, *, by=None, source: str) -> int:
+    """Number a change to the work in progress made outside the editor: ``source`` (the
+    admin, an import, the optimiser) moved, added or removed the slots of ``session_ids``.
+    Under the WIP's lock the change takes the next edit number, the sessions' remaining slots
+    carry it, and one audit entry names the source, so an editor page that showed the older
+    state is refused with who changed what (rather than silently overwriting it).  Call it
+    inside the change's transaction; returns the number taken (0: nothing changed)."""
+    session_ids = sorted({pk for pk in session_ids if pk is not None})
+    if not session_ids:
+        return 0
+    wip = _lock_wip(event)
+    wip.edits += 1
+    Schedule.objects.filter(pk=wip.pk).update(edits=wip.edits)
+    wip.slots.filter(session_id__in=session_ids).update(version=wip.edits)
+    record(
+        event.umbrella,
+        REWRITTEN,
+        by=by,
+        obj=wip,
+        after={"edits": wip.edits, "sessions": session_ids, "source": source},
+        note=f"{len(session_ids)} session(s) changed by {source}",
+    )
+    return wip.edits
+
+
+def _last_change(session: Session) -> tuple[AuditEntry | None, str]:
+    """The last entry that changed ``session``'s place: a move in the editor, or a change
+    from outside it (with its source)."""
     last = (
         AuditEntry.objects.filter(
             object_type="program.session", object_id=str(session.pk), action__in=[*UNDOABLE, UNDONE]
@@ -87,12 +115,25 @@ def _what_changed(session: Session, part: int, current: Slot | None) -> str:
         .order_by("-id")
         .first()
     )
+    outside = AuditEntry.objects.filter(
+        event=session.event.umbrella, action=REWRITTEN, id__gt=last.pk if last else 0
+    )
+    for entry in outside.select_related("actor").order_by("-id")[:50]:
+        if session.pk in (entry.after or {}).get("sessions", ()):
+            return entry, f" through {entry.after.get('source', 'another page')}"
+    return last, ""
+
+
+def _what_changed(session: Session, part: int, current: Slot | None) -> str:
+    """The refusal of a stale move: who last changed this part, and where it is now."""
+    event = session.event
+    last, through = _last_change(session)
     where = describe(_state(current), event)
     who = "someone"
     if last is not None:
         who = last.actor.get_username() if last.actor_id else "the system"
         when = timezone.localtime(last.at, event.umbrella.tz).strftime("%H:%M")
-        who = f"{who} (at {when})"
+        who = f"{who} (at {when}){through}"
     title = session.title if session.parts == 1 else f"{session.title} (part {part})"
     return (
         f"'{title}' was changed by {who} since your page was loaded: it is now in {where}. "

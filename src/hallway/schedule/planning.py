@@ -24,6 +24,7 @@ from django.db import transaction
 from hallway.attendees.models import Favourite
 from hallway.events.models import Event, Room
 from hallway.programme.models import Session
+from hallway.schedule.editing import stamp_changes
 from hallway.schedule.models import Schedule, Slot
 from hallway.schedule.services import ensure_not_frozen, schedule_conflicts, wip_schedule
 
@@ -80,6 +81,44 @@ def _unavailable(periods: list[Period], windows: list[tuple[dt.datetime, dt.date
     if not windows:
         return set()
     return {p.id for p in periods if not any(s <= p.start and p.end <= e for s, e in windows)}
+
+
+def _document(umbrella, show_up, periods, rooms, room_blocked, speakers, mapping) -> dict:
+    """The problem in the solver's format: periods, rooms with what blocks them, speakers,
+    and each attendee's favourites among the sessions to place (the caller adds those)."""
+    by_attendee: dict[int, list[str]] = defaultdict(list)
+    first_pid = {}
+    for pid, (session, _parts) in mapping.items():
+        first_pid.setdefault(session.pk, pid)
+    for attendee_id, session_id in Favourite.objects.filter(
+        attendee__event=umbrella, session__in=[s for s, _ in mapping.values()]
+    ).values_list("attendee_id", "session_id"):
+        by_attendee[attendee_id].append(first_pid[session_id])
+
+    problem = {
+        "format": "hallway-scheduling-problem/1",
+        "name": umbrella.slug,
+        "show_up": show_up,
+        "periods": [
+            {"id": p.id, "day": p.day, "start": p.start.isoformat(), "end": p.end.isoformat()}
+            for p in periods
+        ],
+        "rooms": [
+            {
+                "id": rid,
+                "capacity": room.capacity or 0,
+                "features": sorted(room.features),
+                "unavailable": sorted(
+                    room_blocked[rid]
+                    | _unavailable(periods, [(a.start, a.end) for a in room.availabilities.all()])
+                ),
+            }
+            for rid, room in rooms.items()
+        ],
+        "speakers": [{"id": sid, "unavailable": sorted(u)} for sid, u in speakers.items()],
+        "attendees": [sorted(set(favs)) for favs in by_attendee.values()],
+    }
+    return problem
 
 
 def build_problem(event: Event, *, show_up: float = 0.6) -> PlanningProblem:
@@ -155,39 +194,8 @@ def build_problem(event: Event, *, show_up: float = 0.6) -> PlanningProblem:
                     "room": room_id[first.room_id],
                 }
 
-    by_attendee: dict[int, list[str]] = defaultdict(list)
-    first_pid = {}
-    for pid, (session, _parts) in mapping.items():
-        first_pid.setdefault(session.pk, pid)
-    for attendee_id, session_id in Favourite.objects.filter(
-        attendee__event=umbrella, session__in=[s for s, _ in mapping.values()]
-    ).values_list("attendee_id", "session_id"):
-        by_attendee[attendee_id].append(first_pid[session_id])
-
-    problem = {
-        "format": "hallway-scheduling-problem/1",
-        "name": umbrella.slug,
-        "show_up": show_up,
-        "periods": [
-            {"id": p.id, "day": p.day, "start": p.start.isoformat(), "end": p.end.isoformat()}
-            for p in periods
-        ],
-        "rooms": [
-            {
-                "id": rid,
-                "capacity": room.capacity or 0,
-                "features": sorted(room.features),
-                "unavailable": sorted(
-                    room_blocked[rid]
-                    | _unavailable(periods, [(a.start, a.end) for a in room.availabilities.all()])
-                ),
-            }
-            for rid, room in rooms.items()
-        ],
-        "speakers": [{"id": sid, "unavailable": sorted(u)} for sid, u in speakers.items()],
-        "sessions": problem_sessions,
-        "attendees": [sorted(set(favs)) for favs in by_attendee.values()],
-    }
+    problem = _document(umbrella, show_up, periods, rooms, room_blocked, speakers, mapping)
+    problem["sessions"] = problem_sessions
     current = {"format": "hallway-scheduling-solution/1", "assignments": assignments}
     return PlanningProblem(problem, periods, rooms, mapping, current)
 
@@ -223,6 +231,7 @@ def apply_solution(planning: PlanningProblem, solution: dict, event: Event) -> i
     wip = wip_schedule(event.umbrella)
     period_by_id = {p.id: i for i, p in enumerate(planning.periods)}
     gone = wip.slots.filter(session__isnull=False).exclude(session__state__in=Session.SCHEDULABLE)
+    touched = set(gone.values_list("session_id", flat=True))
     changed, _ = gone.delete()
     existing = {(s.session_id, s.part): s for s in wip.slots.filter(session__isnull=False)}
     assignments = _series_in_order(planning, solution["assignments"], existing)
@@ -244,11 +253,14 @@ def apply_solution(planning: PlanningProblem, solution: dict, event: Event) -> i
                     schedule=wip, session=session, part=part, room=room, start=start, end=end
                 )
                 changed += 1
+                touched.add(session.pk)
             elif (slot.start, slot.end, slot.room_id) != (start, end, room.pk):
                 slot.start, slot.end, slot.room = start, end, room
                 slot.save(update_fields=["start", "end", "room"])
                 changed += 1
+                touched.add(session.pk)
     conflicts = schedule_conflicts(wip)
     if conflicts:
         raise ValidationError([c.message for c in conflicts])
+    stamp_changes(event, touched, source="the optimiser (hallway schedule optimize)")
     return changed

@@ -167,6 +167,35 @@ def figures(umbrella: Event, placement: dict, capacity: dict[int, int | None]) -
     return {"missed": missed, "favourites": total, "over_capacity": round(over)}
 
 
+def _changes(planning: PlanningProblem, umbrella: Event, result) -> tuple[dict, dict, list]:
+    """The work in progress's slots, the solver's placement, and the moves between them (with
+    the version each slot had when the solver read it)."""
+    wip = wip_schedule(umbrella)
+    existing = {
+        (s.session_id, s.part): s
+        for s in Slot.objects.filter(schedule=wip, session__isnull=False).select_related("room")
+    }
+    proposed = _placements(planning, result.solution["assignments"], existing)
+    titles = {s.pk: s.title for s, _parts in planning.sessions.values()}
+    changes = []
+    for key, (room, start, end) in proposed.items():
+        slot = existing.get(key)
+        if slot is not None and (slot.room_id, slot.start, slot.end) == (room.pk, start, end):
+            continue
+        title = titles.get(key[0], f"session {key[0]}")
+        changes.append(
+            {
+                "session": key[0],
+                "part": key[1],
+                "title": title,
+                "before": _state(slot.room, slot.start, slot.end) if slot else None,
+                "after": _state(room, start, end),
+                "version": slot.version if slot else None,
+            }
+        )
+    return existing, proposed, changes
+
+
 def run_proposal(proposal_id: int) -> str:
     """Solve, and store the proposal's changes and figures on its row (the task's body)."""
     from hallway.solver import InfeasibleError, ProblemError, solve
@@ -215,29 +244,7 @@ def run_proposal(proposal_id: int) -> str:
         )
         return Proposal.FAILED
 
-    wip = wip_schedule(umbrella)
-    existing = {
-        (s.session_id, s.part): s
-        for s in Slot.objects.filter(schedule=wip, session__isnull=False).select_related("room")
-    }
-    proposed = _placements(planning, result.solution["assignments"], existing)
-    titles = {s.pk: s.title for s, _parts in planning.sessions.values()}
-    changes = []
-    for key, (room, start, end) in proposed.items():
-        slot = existing.get(key)
-        if slot is not None and (slot.room_id, slot.start, slot.end) == (room.pk, start, end):
-            continue
-        title = titles.get(key[0], f"session {key[0]}")
-        changes.append(
-            {
-                "session": key[0],
-                "part": key[1],
-                "title": title,
-                "before": _state(slot.room, slot.start, slot.end) if slot else None,
-                "after": _state(room, start, end),
-                "version": slot.version if slot else None,
-            }
-        )
+    existing, proposed, changes = _changes(planning, umbrella, result)
     changes.sort(key=lambda c: (c["after"]["start"], c["title"]))
     schedulable = {s.pk for s, _parts in planning.sessions.values()}
     current = {k: (s.room_id, s.start, s.end) for k, s in existing.items() if k[0] in schedulable}

@@ -1,4 +1,5 @@
-"""What happens to a schedule: checking it, releasing it, comparing two versions.
+"""What happens to a schedule: freezing it, releasing it, comparing two versions (the
+conflict checks are in :mod:`hallway.schedule.conflicts`).
 
 ``release_schedule`` is the one place a release is made: it checks the work in progress for
 hard conflicts, then copies its slots into an immutable, versioned ``Schedule`` in one
@@ -14,43 +15,25 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-from collections import defaultdict
-from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.text import slugify
 
 from hallway.audit.services import record
 from hallway.common.tracing import traced
 from hallway.events.models import Event
-from hallway.programme.models import SessionSpeaker
+
+# The checks have their own module (schedule/conflicts.py); these names stay importable here.
+from hallway.schedule.conflicts import (  # noqa: F401
+    HARD,
+    SHOW_UP,
+    SOFT,
+    Conflict,
+    schedule_conflicts,
+)
 from hallway.schedule.models import Schedule, Slot
-
-HARD, SOFT = "hard", "soft"
-#: Of the attendees who starred a session, the share expected in the room (the scheduler's
-#: default too, see planning.build_problem).
-SHOW_UP = 0.6
-
-
-@dataclasses.dataclass(frozen=True)
-class Conflict:
-    """A problem in a schedule, in words an organiser can act on.
-
-    Hard conflicts block a release; soft ones are advice (a full room, a tight changeover).
-    ``sessions`` are the ids of the sessions involved and ``when`` the moment it happens, so
-    the editor can link to them."""
-
-    kind: str
-    message: str
-    severity: str = HARD
-    sessions: tuple[int, ...] = ()
-    when: dt.datetime | None = None
-
-    def __str__(self) -> str:
-        return self.message
 
 
 def wip_schedule(event: Event) -> Schedule:
@@ -147,232 +130,8 @@ def latest_release(event: Event) -> Schedule | None:
     )
 
 
-def _overlaps(slots: list[Slot]) -> Iterable[tuple[Slot, Slot]]:
-    """Pairs of overlapping slots, by a sweep over start times."""
-    ordered = sorted(slots, key=lambda s: (s.start, s.end))
-    active: list[Slot] = []
-    for slot in ordered:
-        active = [a for a in active if a.end > slot.start]
-        for other in active:
-            yield other, slot
-        active.append(slot)
-
-
 def _local(moment: dt.datetime, event: Event) -> str:
     return timezone.localtime(moment, event.tz).strftime("%a %H:%M")
-
-
-def schedule_conflicts(schedule: Schedule, *, soft: bool = False) -> list[Conflict]:
-    """Every hard conflict: a room used twice, a speaker in two places at once, a room that
-    lacks a feature the session needs, anything beside a plenary session, a room or speaker
-    outside their availability.  Only these block a release.
-
-    With ``soft``, also the advice the schedule editor shows after them (see
-    :func:`_soft_conflicts`)."""
-    event = schedule.event
-    # Cancelled and withdrawn sessions hold no room and no speaker.
-    # Only the fields the checks read: the editor asks after every move, on 200+ slots.
-    slots = list(
-        schedule.slots.exclude(session__state__in=["cancelled", "withdrawn", "rejected"])
-        .select_related("room", "session__session_type")
-        .only(
-            *("id", "schedule_id", "session_id", "part", "room_id", "start", "end", "label"),
-            *("room__name", "room__capacity", "room__features", "room__floor"),
-            *("session__title", "session__state", "session__required_features"),
-            *("session__expected_attendance", "session__session_type_id"),
-            *("session__session_type__is_plenary", "session__session_type__required_features"),
-        )
-        .prefetch_related(
-            Prefetch(
-                "session__speaker_links",
-                queryset=SessionSpeaker.objects.select_related("speaker").only(
-                    "session_id", "speaker_id", "position", "speaker__name"
-                ),
-            ),
-            "session__speaker_links__speaker__availabilities",
-            "room__availabilities",
-        )
-    )
-    conflicts: list[Conflict] = []
-
-    by_room: dict[int, list[Slot]] = defaultdict(list)
-    by_speaker: dict[int, list[Slot]] = defaultdict(list)
-    speakers = {}
-    for slot in slots:
-        if slot.room_id and slot.session_id:
-            by_room[slot.room_id].append(slot)
-        if slot.session_id:
-            for link in slot.session.speaker_links.all():
-                by_speaker[link.speaker_id].append(slot)
-                speakers[link.speaker_id] = link.speaker
-
-    for room_slots in by_room.values():
-        for a, b in _overlaps(room_slots):
-            conflicts.append(
-                Conflict(
-                    "room",
-                    f"{a.room.name} holds '{a.session.title}' and '{b.session.title}' at "
-                    f"{_local(b.start, event)}.",
-                    sessions=(a.session_id, b.session_id),
-                    when=b.start,
-                )
-            )
-    for speaker_id, speaker_slots in by_speaker.items():
-        for a, b in _overlaps(speaker_slots):
-            if a.session_id == b.session_id:
-                continue
-            conflicts.append(
-                Conflict(
-                    "speaker",
-                    f"{speakers[speaker_id].name} would be in two places at once: "
-                    f"'{a.session.title}' and '{b.session.title}' at {_local(b.start, event)}.",
-                    sessions=(a.session_id, b.session_id),
-                    when=b.start,
-                )
-            )
-        windows = list(speakers[speaker_id].availabilities.all())
-        if windows:
-            for slot in speaker_slots:
-                if not any(w.start <= slot.start and slot.end <= w.end for w in windows):
-                    conflicts.append(
-                        Conflict(
-                            "availability",
-                            f"{speakers[speaker_id].name} is not available for "
-                            f"'{slot.session.title}' at {_local(slot.start, event)}.",
-                            sessions=(slot.session_id,),
-                            when=slot.start,
-                        )
-                    )
-    room_windows: dict[int, list] = {}
-    for slot in slots:
-        if not slot.session_id:
-            continue
-        if slot.room_id:
-            missing = slot.session.all_required_features - set(slot.room.features)
-            if missing:
-                conflicts.append(
-                    Conflict(
-                        "feature",
-                        f"{slot.room.name} lacks {', '.join(sorted(missing))} for "
-                        f"'{slot.session.title}'.",
-                        sessions=(slot.session_id,),
-                        when=slot.start,
-                    )
-                )
-            if slot.room_id not in room_windows:
-                room_windows[slot.room_id] = list(slot.room.availabilities.all())
-            windows = room_windows[slot.room_id]
-            if windows and not any(w.start <= slot.start and slot.end <= w.end for w in windows):
-                conflicts.append(
-                    Conflict(
-                        "availability",
-                        f"{slot.room.name} is not available for '{slot.session.title}' at "
-                        f"{_local(slot.start, event)}.",
-                        sessions=(slot.session_id,),
-                        when=slot.start,
-                    )
-                )
-    session_slots = [s for s in slots if s.session_id]
-    for a, b in _overlaps(session_slots):
-        for plenary, other in ((a, b), (b, a)):
-            if plenary.session.is_plenary and other.session_id != plenary.session_id:
-                conflicts.append(
-                    Conflict(
-                        "plenary",
-                        f"'{other.session.title}' runs beside the plenary "
-                        f"'{plenary.session.title}' at {_local(other.start, event)}.",
-                        sessions=(other.session_id, plenary.session_id),
-                        when=other.start,
-                    )
-                )
-    if soft:
-        conflicts += _soft_conflicts(event, session_slots, by_room, by_speaker, speakers)
-    return conflicts
-
-
-def _soft_conflicts(event, slots, by_room, by_speaker, speakers) -> list[Conflict]:
-    """Advice, not blocking: expected demand (favourites × show-up rate, or the organisers'
-    estimate when larger) over a room's seats; a room's changeover shorter than the
-    organisers' minimum (``Event.changeover_minutes``); a speaker's sessions back to back in
-    different rooms with less than that minimum between them, or less than twice it when the
-    rooms are on different floors (the venue's only notion of distance)."""
-    from django.db.models import Count
-
-    from hallway.attendees.models import Favourite
-
-    umbrella = event.umbrella
-    minimum = dt.timedelta(minutes=umbrella.changeover_minutes)
-    conflicts: list[Conflict] = []
-    stars = dict(
-        Favourite.objects.filter(session_id__in={s.session_id for s in slots})
-        .values_list("session_id")
-        .annotate(n=Count("id"))
-    )
-    for slot in slots:
-        capacity = slot.room.capacity if slot.room_id else None
-        if not capacity:
-            continue
-        demand = max(stars.get(slot.session_id, 0) * SHOW_UP, slot.session.expected_attendance or 0)
-        if demand > capacity:
-            conflicts.append(
-                Conflict(
-                    "capacity",
-                    f"'{slot.session.title}' expects about {demand:.0f} people "
-                    f"({stars.get(slot.session_id, 0)} favourites × {SHOW_UP:.0%} show-up"
-                    f"{' or the organisers estimate' if slot.session.expected_attendance else ''}"
-                    f") in {slot.room.name}, which seats {capacity}.",
-                    severity=SOFT,
-                    sessions=(slot.session_id,),
-                    when=slot.start,
-                )
-            )
-    if minimum:
-        for room_slots in by_room.values():
-            ordered = sorted(room_slots, key=lambda s: s.start)
-            for a, b in zip(ordered, ordered[1:], strict=False):
-                gap = b.start - a.end
-                if a.session_id != b.session_id and dt.timedelta(0) <= gap < minimum:
-                    conflicts.append(
-                        Conflict(
-                            "changeover",
-                            f"{a.room.name} has {gap.seconds // 60} minutes between "
-                            f"'{a.session.title}' and '{b.session.title}' at "
-                            f"{_local(b.start, event)}; the organisers' minimum is "
-                            f"{umbrella.changeover_minutes}.",
-                            severity=SOFT,
-                            sessions=(a.session_id, b.session_id),
-                            when=b.start,
-                        )
-                    )
-    for speaker_id, speaker_slots in by_speaker.items():
-        ordered = sorted(speaker_slots, key=lambda s: s.start)
-        for a, b in zip(ordered, ordered[1:], strict=False):
-            if a.session_id == b.session_id or a.room_id == b.room_id:
-                continue
-            gap = b.start - a.end
-            floors = a.room_id and b.room_id and a.room.floor and b.room.floor
-            far = bool(floors and a.room.floor != b.room.floor)
-            needed = minimum * 2 if far else minimum
-            if not (dt.timedelta(0) <= gap < max(needed, dt.timedelta(minutes=1))):
-                continue
-            where = (
-                f"{a.room.name} ({a.room.floor}) to {b.room.name} ({b.room.floor})"
-                if floors
-                else f"{a.room.name if a.room_id else 'no room'} to "
-                f"{b.room.name if b.room_id else 'no room'}"
-            )
-            conflicts.append(
-                Conflict(
-                    "distance",
-                    f"{speakers[speaker_id].name} has {gap.seconds // 60} minutes to get from "
-                    f"{where} between '{a.session.title}' and '{b.session.title}' at "
-                    f"{_local(b.start, event)}.",
-                    severity=SOFT,
-                    sessions=(a.session_id, b.session_id),
-                    when=b.start,
-                )
-            )
-    return conflicts
 
 
 def release_slug(umbrella: Event, version: str) -> str:
@@ -446,6 +205,14 @@ def release_schedule(
     except IntegrityError:
         # Only a writer that bypasses the lock (a raw SQL script) can get here.
         raise exists from None
+    previous = _copy_into(release, wip)
+    store_changes(release, previous)
+    record(umbrella, "release.made", by=by, obj=release, after={"version": version}, note=comment)
+    return release
+
+
+def _copy_into(release: Schedule, wip: Schedule) -> Schedule | None:
+    """Copy the work in progress's slots into ``release``; returns the release before it."""
     Slot.objects.bulk_create(
         Slot(
             schedule=release,
@@ -462,14 +229,12 @@ def release_schedule(
         for s in wip.slots.select_related("session")
     )
     previous = (
-        Schedule.objects.filter(event=umbrella, version__isnull=False)
+        Schedule.objects.filter(event=release.event_id, version__isnull=False)
         .exclude(pk=release.pk)
         .order_by("-released_at", "-pk")
         .first()
     )
-    store_changes(release, previous)
-    record(umbrella, "release.made", by=by, obj=release, after={"version": version}, note=comment)
-    return release
+    return previous
 
 
 def store_changes(release: Schedule, previous: Schedule | None) -> dict:

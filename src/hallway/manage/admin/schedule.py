@@ -5,7 +5,10 @@ from django.db.models import Q
 from hallway import permissions
 from hallway.manage.admin.base import EventScopedAdmin
 from hallway.manage.zones import ZonedModelFormMixin
+from hallway.schedule.editing import stamp_changes
 from hallway.schedule.models import Schedule, Slot
+
+ADMIN = "the admin"
 
 
 @admin.register(Schedule)
@@ -73,6 +76,25 @@ class SlotAdmin(EventScopedAdmin):
         if obj is not None and obj.schedule.is_release:
             return False
         return super().has_change_permission(request, obj)
+
+    # A slot changed here is a change an editor page open elsewhere must hear of.
+    def save_model(self, request, obj, form, change):
+        was = Slot.objects.filter(pk=obj.pk).values_list("session_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        if not obj.schedule.is_release:
+            stamp_changes(obj.schedule.event, [was, obj.session_id], by=request.user, source=ADMIN)
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        if not obj.schedule.is_release:
+            stamp_changes(obj.schedule.event, [obj.session_id], by=request.user, source=ADMIN)
+
+    def delete_queryset(self, request, queryset):
+        doomed = [(s.schedule, s.session_id) for s in queryset.select_related("schedule__event")]
+        super().delete_queryset(request, queryset)
+        for schedule, session_id in doomed:
+            if not schedule.is_release:
+                stamp_changes(schedule.event, [session_id], by=request.user, source=ADMIN)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -20,6 +20,7 @@ from hallway.manage.editor import editor_day, local_start
 from hallway.manage.views.base import organiser_event
 from hallway.programme.models import Session
 from hallway.schedule import editing, proposals
+from hallway.schedule.conflicts import session_conflicts
 from hallway.schedule.models import Proposal
 
 
@@ -112,7 +113,7 @@ def move(request, event):
                 f"({event.umbrella.time_zone})."
             ) from None
         start = local_start(event, day, time)
-        editing.place(
+        slot = editing.place(
             session,
             part,
             editing.Placement(room, start),
@@ -125,6 +126,8 @@ def move(request, event):
     messages.success(
         request, f"'{session.title}' is now in {room.name}, {start:%a %H:%M} ({start.tzinfo})."
     )
+    for conflict in session_conflicts(slot.schedule, session.pk, soft=False):
+        messages.warning(request, f"Hard conflict: {conflict.message}")
     return redirect(_day_url(event, event.umbrella.day_of(start), f"session-{session.pk}-{part}"))
 
 

@@ -129,12 +129,16 @@ class Command(BaseCommand):
                 "The proposal has conflicts; the work in progress is unchanged: "
                 + "; ".join(exc.messages[:10])
             ) from None
-        wip = wip_schedule(event.umbrella)
-        release = latest_release(event)
-        diff = diff_schedules(release, wip)
         console.print(
             f"Wrote the proposal into the work in progress: {changed} session parts changed place."
         )
+        self._print_changes(console, event)
+
+    def _print_changes(self, console, event) -> None:
+        """The work in progress against the latest release, as a table of what moved."""
+        wip = wip_schedule(event.umbrella)
+        release = latest_release(event)
+        diff = diff_schedules(release, wip)
         table = Table(
             title=f"Work in progress against release {release.version if release else '(none)'}"
         )
