@@ -178,6 +178,12 @@ class Session(PublicIdentity):
         type_features = self.session_type.required_features if self.session_type_id else []
         return set(self.required_features) | set(type_features)
 
+    def features_missing_in(self, room) -> list[str]:
+        """The features this session (or its type) requires that ``room`` lacks, sorted: the
+        one rule for whether a session may be held in a room (the editor, the release check
+        and the slot's validation all ask it)."""
+        return sorted(self.all_required_features - set(room.features))
+
     @property
     def is_plenary(self) -> bool:
         return bool(self.session_type_id and self.session_type.is_plenary)

@@ -21,9 +21,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.text import slugify
 
 from hallway.audit.services import record
+from hallway.common.models import unique_slug
 from hallway.common.tracing import traced
 from hallway.events.models import Event
 from hallway.programme.models import SessionSpeaker
@@ -248,13 +248,12 @@ def schedule_conflicts(schedule: Schedule, *, soft: bool = False) -> list[Confli
         if not slot.session_id:
             continue
         if slot.room_id:
-            missing = slot.session.all_required_features - set(slot.room.features)
+            missing = slot.session.features_missing_in(slot.room)
             if missing:
                 conflicts.append(
                     Conflict(
                         "feature",
-                        f"{slot.room.name} lacks {', '.join(sorted(missing))} for "
-                        f"'{slot.session.title}'.",
+                        f"{slot.room.name} lacks {', '.join(missing)} for '{slot.session.title}'.",
                         sessions=(slot.session_id,),
                         when=slot.start,
                     )
@@ -377,13 +376,8 @@ def _soft_conflicts(event, slots, by_room, by_speaker, speakers) -> list[Conflic
 
 def release_slug(umbrella: Event, version: str) -> str:
     """A URL slug for release ``version``: '1.0' → '1-0', unique within the umbrella."""
-    base = slugify(version.replace(".", "-"))[:80] or "release"
-    releases = Schedule.objects.filter(event=umbrella, slug__startswith=base)
-    taken = set(releases.values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    releases = Schedule.objects.filter(event=umbrella)
+    return unique_slug(version.replace(".", "-"), releases, max_length=80, empty="release")
 
 
 @traced("hallway.release")
