@@ -9,7 +9,6 @@ import copy
 import json
 import subprocess
 import sys
-import time
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,14 +16,13 @@ from hypothesis import strategies as st
 
 from hallway.solver import (
     InfeasibleError,
-    Objective,
     Weights,
     check_solution,
     explain_infeasibility,
     solve,
 )
 from hallway.solver.api import verify
-from hallway.solver.construct import cp_sat, greedy
+from hallway.solver.construct import cp_sat
 from hallway.solver.problem import compile_problem
 from hallway.solver.state import State
 
@@ -48,57 +46,11 @@ def test_every_solution_passes_the_referee(bench_py, tmp_path, seed: int) -> Non
     )
 
 
-def _weighted(objective, weights: Weights) -> float:
-    return (
-        weights.missed * objective.missed_favourites
-        + weights.overflow * objective.overflow_seats
-        + weights.track * objective.track_clashes
-    )
-
-
-@pytest.mark.shared
-@pytest.mark.parametrize("seed", [0, 1])
-def test_generated_instance_beats_the_organiser_baseline_however_long_the_search(
-    bench_py, tmp_path, seed: int
-) -> None:
-    """The scheduler's first valid schedule (seeded, so the same on every machine) already
-    misses fewer favourites than an organiser's track-spread schedule, and the search after
-    it only ever keeps something better: neither claim depends on how long the search runs
-    (the old test asserted the searched result against the baseline after two seconds)."""
-    problem = generated(bench_py, tmp_path, "T", seed)
-    inst = compile_problem(problem)
-    first = greedy(inst, Weights(), seed, time.monotonic() + 60)
-    assert first is not None
-    ours = referee(bench_py, tmp_path, problem, first.solution("greedy", 0.0))
-    (tmp_path / "p.json").write_text(json.dumps(problem))
-    run_bench(
-        bench_py,
-        "baseline",
-        "track-spread",
-        str(tmp_path / "p.json"),
-        "-o",
-        str(tmp_path / "ts.json"),
-    )
-    theirs = json.loads(
-        run_bench(
-            bench_py, "evaluate", str(tmp_path / "p.json"), str(tmp_path / "ts.json"), "--json"
-        )
-    )
-    assert ours["hard_violations"] == 0, ours["hard"]
-    assert ours["missed_favourites"] < theirs["missed_favourites"]
-    assert ours["overflow_unsplit_seats"] <= theirs["overflow_unsplit_seats"]
-    searched = solve(problem, time_limit=0.3, seed=seed)
-    first_cost = _weighted(
-        Objective(
-            missed_favourites=ours["missed_favourites"],
-            favourites=0,
-            overflow_seats=ours["overflow_unsplit_seats"],
-            track_clashes=first.track,
-            cost=0.0,
-        ),
-        Weights(),
-    )
-    assert _weighted(searched.objective, Weights()) <= first_cost + 0.05
+# "Beats the organiser baseline" is a claim about quality: benchmarks/solver.py measures it
+# against track-spread (BENCHMARKS.md).  The test that asserted it after a two-second search
+# depended on the search's time; rewritten without it, it could not be made to fail by a
+# construction blind to favourites or to room capacity (on the "T" instances even those beat
+# track-spread), so it tested nothing the referee tests above do not.
 
 
 @pytest.fixture(scope="module")
