@@ -29,6 +29,7 @@ from .programme import Pinned
 #: The programme's period grid: talk slots with a break after each, lunch (12:30, when no
 #: speaker is available: nothing is placed then), then the evening's BoFs and meetups.
 GRID = ["10:45", "11:45", "12:30", "13:30", "14:30", "15:30", "16:30", "18:30", "19:30", "20:30"]
+PERIOD_STARTS = [dt.time(*map(int, hhmm.split(":"))) for hhmm in GRID]
 SEED = 2027
 #: Greedy only looks at its deadline after a failed round; a generous one keeps it seeded.
 DEADLINE_SECONDS = 60
@@ -55,8 +56,7 @@ def place_programme(umbrella: Event, rooms: list[Room], pinned: list[Pinned]) ->
         for day in range(DAYS)
     ]
     Slot.objects.bulk_create(slots)
-    grid = [dt.time(*map(int, hhmm.split(":"))) for hhmm in GRID]
-    planning = build_problem(umbrella, grid=grid)
+    planning = build_problem(umbrella, grid=PERIOD_STARTS)
     # The problem lists sessions in the database's order of titles, which differs between
     # SQLite and PostgreSQL collations: order them by their stable UUIDs instead.
     planning.problem["sessions"].sort(key=lambda s: str(planning.sessions[s["id"]][0].uuid))
