@@ -14,17 +14,15 @@ from hallway.programme.models import Session, Speaker, SpeakerAvailability
 from .base import at, stable_uuid
 from .words import FAMILY, GIVEN, TOPICS
 
-#: Who speaks where, and when they can come: (days, windows of each day, how many speakers).
-#: The scheduler knows nothing of sub-events' dates, lunch or evening-only sessions; their
-#: speakers' availability is what keeps a KCD talk on the KCD's day, every session but the
-#: organisers' own out of lunch and a BoF in the evening.
-DAYTIME = [("09:00", "12:30"), ("13:30", "18:00")]
+#: Who speaks where, and when they can come: (days, from, until, how many speakers).  The
+#: scheduler knows nothing of sub-events' dates or of evening-only sessions; their speakers'
+#: availability is what keeps a KCD talk on the KCD's day and a BoF in the evening.
 GROUPS = {
-    "main": ((1, 2, 3), DAYTIME, 110),
-    "kcd": ((0,), DAYTIME, 25),
-    "dod": ((0, 1), DAYTIME, 25),
-    "emb": ((1, 2, 3), DAYTIME, 10),
-    "evening": ((0, 1, 2), [("18:00", "22:30")], 20),
+    "main": ((1, 2, 3), "09:00", "18:00", 110),
+    "kcd": ((0,), "09:00", "18:00", 25),
+    "dod": ((0, 1), "09:00", "18:00", 25),
+    "emb": ((1, 2, 3), "09:00", "18:00", 10),
+    "evening": ((0, 1, 2), "18:00", "22:30", 20),
 }
 
 
@@ -50,7 +48,7 @@ class Casting:
 
 
 def build_speakers(umbrella: Event, rng: random.Random) -> Casting:
-    total = sum(n for _, _, n in GROUPS.values())
+    total = sum(n for *_, n in GROUPS.values())
     names: set[str] = set()
     while len(names) < total:
         names.add(f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}")
@@ -58,14 +56,13 @@ def build_speakers(umbrella: Event, rng: random.Random) -> Casting:
     speakers = Speaker.objects.bulk_create(_speaker(umbrella, n, slugs, rng) for n in sorted(names))
     rng.shuffle(speakers)
     groups, windows, taken = {}, [], 0
-    for group, (days, hours, n) in GROUPS.items():
+    for group, (days, start, end, n) in GROUPS.items():
         groups[group] = speakers[taken : taken + n]
         taken += n
         windows += [
             SpeakerAvailability(speaker=s, start=at(d, start), end=at(d, end))
             for s in groups[group]
             for d in days
-            for start, end in hours
         ]
     SpeakerAvailability.objects.bulk_create(windows)
     return Casting(groups, rng)

@@ -26,9 +26,10 @@ from hallway.solver.state import Weights
 from .base import DAYS, at
 from .programme import Pinned
 
-#: The programme's period grid: talk slots with a break after each, lunch (12:30, when no
-#: speaker is available: nothing is placed then), then the evening's BoFs and meetups.
-GRID = ["10:45", "11:45", "12:30", "13:30", "14:30", "15:30", "16:30", "18:30", "19:30", "20:30"]
+#: The programme's period grid: talk slots with a break after each and lunch from 12:30,
+#: then the evening's BoFs and meetups.  (It must be the grid `build_problem` reads back off
+#: the placed programme, so `hallway schedule optimize` sees the same periods.)
+GRID = ["10:45", "11:45", "13:30", "14:30", "15:30", "16:30", "18:30", "19:30", "20:30"]
 PERIOD_STARTS = [dt.time(*map(int, hhmm.split(":"))) for hhmm in GRID]
 SEED = 2027
 #: Greedy only looks at its deadline after a failed round; a generous one keeps it seeded.

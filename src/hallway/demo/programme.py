@@ -124,7 +124,7 @@ def _pinned_sessions(b: _Builder) -> None:
         abstract="Board games, retro consoles and a pinball corner. Snacks provided.",
     )
     ctf = "Capture the flag: open round"
-    b.new(umbrella, "ctf", ctf, "main", n_speakers=2, pin=(2, "13:30", "Room 202"))
+    b.new(umbrella, "ctf", ctf, "main", n_speakers=2, pin=(2, "10:45", "Room 202"))
     b.new(
         umbrella,
         "lightning",

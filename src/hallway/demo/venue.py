@@ -1,5 +1,6 @@
 """The demo's events, venue and vocabulary: the umbrella and its three co-located events, the
-rooms they share (with the hours the expo hall is open), tracks and session types."""
+rooms they share (with the hours the labs and the expo hall are open), tracks and session
+types."""
 
 from __future__ import annotations
 
@@ -67,6 +68,8 @@ STEP_FREE |= {"Room 101", "Room 103", "Exhibit Hall"}
 #: The expo hall opens for the expo (its hours are the expo sessions') and the game night.
 EXPO_HOURS = [(1, "10:30", "18:00"), (2, "10:30", "18:00"), (3, "10:30", "15:00")]
 GAME_NIGHT = (2, "19:00", "22:00")
+#: The labs close over lunch (the boards are locked away): no lab session runs through it.
+LAB_HOURS = [("08:00", "12:30"), ("13:30", "22:30")]
 MAIN_TRACKS = [
     ("Linux Kernel", "#d62728"),
     ("Security", "#9467bd"),
@@ -176,6 +179,8 @@ def _rooms(umbrella: Event) -> list[Room]:
     for room in rooms:
         if room.name == "Exhibit Hall":
             windows += [(room, at(d, a), at(d, b)) for d, a, b in [*EXPO_HOURS, GAME_NIGHT]]
+        elif "lab" in room.features:
+            windows += [(room, at(d, a), at(d, b)) for d in range(DAYS) for a, b in LAB_HOURS]
     RoomAvailability.objects.bulk_create(
         RoomAvailability(room=room, start=start, end=end) for room, start, end in windows
     )
