@@ -21,12 +21,6 @@ FUNCTION_LINES = 80
 #: (the function is long; a method as "Class.method"), relative to src/hallway.  Each one's
 #: path and function name must appear in docs/architecture.md, where a sentence says why.
 ALLOWED = {
-    # owned by another branch (structa: the demo package)
-    "demo.py",
-    "demo.py:_build",
-    "demo.py:_calls_for_papers",
-    "demo.py:_sessions",
-    "demo.py:_schedule",
     # the solver's inner loop (see docs/architecture.md)
     "solver/anneal.py:anneal",
 }

@@ -3,15 +3,19 @@ idempotent."""
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 
 import pytest
 from django.apps import apps
 from django.db.models import Count, Max
+from django.utils.text import slugify
 
 from hallway.demo import load_demo
+from hallway.demo.placement import PERIOD_STARTS, construct
 from hallway.events.models import Room, SessionType
 from hallway.programme.models import Exhibitor, Resource, Session, Speaker
+from hallway.schedule.planning import build_problem
 from hallway.schedule.services import latest_release, schedule_conflicts
 
 pytestmark = pytest.mark.django_db
@@ -126,3 +130,39 @@ def test_loading_the_demo_twice_changes_nothing(demo):
     summary = load_demo()
     assert summary.created is False
     assert _fingerprint() == before
+
+
+def test_every_session_runs_on_its_own_events_days_and_evenings_are_for_bofs(demo):
+    """The scheduler knows nothing of co-located events' dates or evening sessions: the
+    demo tells it through its speakers' availability, and the placement must honour it."""
+    release = latest_release(demo)
+    slots = release.slots.filter(session__isnull=False).select_related(
+        "session__event", "session__session_type", "room"
+    )
+    for slot in slots:
+        local = slot.start.astimezone(demo.tz)
+        event = slot.session.event
+        assert event.start_date <= local.date() <= event.end_date, slot.session.title
+        evening = local.hour >= 18
+        if slot.session.session_type.slug in ("bof", "meetup"):
+            assert evening, slot.session.title
+        elif slot.session.session_type.slug != "social":
+            assert not evening, slot.session.title
+        lunch = local.replace(hour=12, minute=30)
+        if slot.room and "lab" in slot.room.features:
+            assert slot.end.astimezone(demo.tz) <= lunch or local >= lunch.replace(hour=13)
+
+
+def test_the_demo_placement_is_the_same_on_every_run(demo):
+    """The scheduler's seeded construction, not its timed search: the same problem gives
+    the same placement however busy the machine."""
+    planning = build_problem(demo, grid=PERIOD_STARTS)
+    first = construct(copy.deepcopy(planning.problem))["assignments"]
+    assert first == construct(copy.deepcopy(planning.problem))["assignments"]
+    assert len(first) == len(planning.problem["sessions"])
+
+
+def test_demo_slugs_follow_the_one_slug_rule(demo):
+    for model in (Speaker, Exhibitor):
+        for name, slug in model.objects.filter(event=demo).values_list("name", "slug"):
+            assert slug == slugify(name), name

@@ -359,14 +359,20 @@ def test_session_only_in_the_work_in_progress_is_not_on_the_grid(demo, client):
     assert not shown(page(client, f"/{demo.slug}/programme/list/"), new.title)
 
 
-def _speaker_with(n_sessions: int, demo: Event) -> Speaker:
-    """A speaker with exactly ``n_sessions`` sessions, every one of them in the release."""
+def _speakers_with(n_sessions: int, demo: Event) -> list[Speaker]:
+    """Speakers with exactly ``n_sessions`` sessions, every one of them in the release."""
     released = set(latest_release(demo).slots.values_list("session_id", flat=True))
+    found = []
     for speaker in Speaker.objects.filter(event=demo).prefetch_related("sessions").order_by("pk"):
         sessions = list(speaker.sessions.all())
         if len(sessions) == n_sessions and all(s.pk in released for s in sessions):
-            return speaker
-    raise AssertionError(f"the demo has no speaker with {n_sessions} released sessions")
+            found.append(speaker)
+    assert found, f"the demo has no speaker with {n_sessions} released sessions"
+    return found
+
+
+def _speaker_with(n_sessions: int, demo: Event) -> Speaker:
+    return _speakers_with(n_sessions, demo)[0]
 
 
 def test_withdrawn_sessions_are_not_shown(demo, client):
@@ -389,15 +395,29 @@ def test_withdrawn_sessions_are_not_shown(demo, client):
     assert shown(speaker_page, other.title)
 
 
-def test_a_speaker_whose_only_session_is_withdrawn_has_no_public_page(demo, client):
-    speaker = _speaker_with(1, demo)
+def test_a_speaker_whose_only_session_is_withdrawn_keeps_their_page_until_the_release(demo, client):
+    """The release, not the live session, decides what is public: a withdrawal shows on the
+    speaker's page and in the list only once a release leaves the session out, while a
+    cancellation keeps the speaker listed, their session marked cancelled."""
+    speaker, *others = _speakers_with(1, demo)
     session = speaker.sessions.get()
-    page(client, f"/{demo.slug}/speakers/{speaker.slug}/")
+    other = next(s for s in others if s.sessions.get() != session)
+    url = f"/{demo.slug}/speakers/{speaker.slug}/"
     session.state = Session.WITHDRAWN
     session.save()
+    assert shown(page(client, url), session.title)  # not released yet: still public
+    assert shown(page(client, f"/{demo.slug}/speakers/"), speaker.name)
+    # A cancelled session stays on the programme: its speaker keeps their page.
+    cancelled = other.sessions.get()
+    cancelled.state = Session.CANCELLED
+    cancelled.save()
     release_schedule(demo, "1.1")
-    page(client, f"/{demo.slug}/speakers/{speaker.slug}/", status=404)
-    assert not shown(page(client, f"/{demo.slug}/speakers/"), speaker.name)
+    page(client, url, status=404)
+    speakers = page(client, f"/{demo.slug}/speakers/")
+    assert not shown(speakers, speaker.name)
+    assert shown(speakers, other.name)
+    kept = page(client, f"/{demo.slug}/speakers/{other.slug}/")
+    assert "Cancelled:" in kept and shown(kept, cancelled.title)
 
 
 def test_signage_does_not_label_a_same_day_evening_session_with_a_day(demo, client):

@@ -32,9 +32,20 @@ def test_every_demo_login_logs_in_through_the_accounts_pages(client, demo):
         "organiser",
         "speaker",
         "reviewer (DevOpsDays)",
+        "track organiser (DevOpsDays' DevOps track)",
         "organiser of the KCD only",
     ]
     for _, username, password in logins:
         client.logout()
         response = client.post("/accounts/login/", {"login": username, "password": password})
         assert response["Location"] == "/accounts/submissions/", username
+
+
+def test_the_demo_track_organiser_decides_their_track_and_nothing_else(client, demo):
+    client.post("/accounts/login/", {"login": "track-organiser", "password": "hallway-demo"})
+    dashboard = client.get("/devopsdays-la/cfp/manage/")
+    assert dashboard.status_code == 200
+    assert "You organise DevOps" in dashboard.content.decode()
+    # the call's settings and the other events' calls are not theirs
+    assert client.get("/devopsdays-la/cfp/manage/settings/").status_code in (403, 404)
+    assert client.get("/kcd-pasadena/cfp/manage/").status_code in (403, 404)

@@ -46,31 +46,11 @@ def test_every_solution_passes_the_referee(bench_py, tmp_path, seed: int) -> Non
     )
 
 
-@pytest.mark.shared
-@pytest.mark.parametrize("seed", [0, 1])
-def test_generated_instance_is_valid_and_beats_the_organiser_baseline(
-    bench_py, tmp_path, seed: int
-) -> None:
-    problem = generated(bench_py, tmp_path, "T", seed)
-    result = solve(problem, time_limit=2, seed=seed)
-    ours = referee(bench_py, tmp_path, problem, result.solution)
-    (tmp_path / "p.json").write_text(json.dumps(problem))
-    run_bench(
-        bench_py,
-        "baseline",
-        "track-spread",
-        str(tmp_path / "p.json"),
-        "-o",
-        str(tmp_path / "ts.json"),
-    )
-    theirs = json.loads(
-        run_bench(
-            bench_py, "evaluate", str(tmp_path / "p.json"), str(tmp_path / "ts.json"), "--json"
-        )
-    )
-    assert ours["hard_violations"] == 0, ours["hard"]
-    assert ours["missed_favourites"] < theirs["missed_favourites"]
-    assert ours["overflow_unsplit_seats"] <= theirs["overflow_unsplit_seats"]
+# "Beats the organiser baseline" is a claim about quality: benchmarks/solver.py measures it
+# against track-spread (BENCHMARKS.md).  The test that asserted it after a two-second search
+# depended on the search's time; rewritten without it, it could not be made to fail by a
+# construction blind to favourites or to room capacity (on the "T" instances even those beat
+# track-spread), so it tested nothing the referee tests above do not.
 
 
 @pytest.fixture(scope="module")

@@ -60,18 +60,29 @@ class Window(models.Model):
             raise ValidationError("The availability window ends before it starts.")
 
 
-def unique_slug(text: str, taken: models.QuerySet, max_length: int = 100) -> str:
-    base = slugify(text)[:max_length].strip("-") or "item"
+def unique_slug(
+    text: str, taken: models.QuerySet, max_length: int = 100, empty: str = "item"
+) -> str:
+    """A slug for ``text`` that no row of ``taken`` has (see :func:`allocate_slug`)."""
+    base = _slug_base(text, max_length, empty)
     existing = set(taken.filter(slug__startswith=base).values_list("slug", flat=True))
-    return allocate_slug(text, existing, max_length)
+    return allocate_slug(text, existing, max_length, empty)
 
 
-def allocate_slug(text: str, taken: set[str], max_length: int = 100) -> str:
-    """A slug for ``text`` not in ``taken`` (which it joins): for bulk creation in memory."""
-    base = slugify(text)[:max_length].strip("-") or "item"
+def allocate_slug(text: str, taken: set[str], max_length: int = 100, empty: str = "item") -> str:
+    """A slug for ``text`` not in ``taken`` (which it joins): for bulk creation in memory.
+
+    The one rule for every slug hallway makes: Django's ``slugify`` of the text, cut to
+    ``max_length``, ``empty`` when nothing is left, and ``-2``, ``-3``... appended until free.
+    """
+    base = _slug_base(text, max_length, empty)
     slug, n = base, 2
     while slug in taken:
         slug = f"{base}-{n}"
         n += 1
     taken.add(slug)
     return slug
+
+
+def _slug_base(text: str, max_length: int, empty: str) -> str:
+    return slugify(text)[:max_length].strip("-") or empty

@@ -77,6 +77,13 @@ class SpeakerAvailability(Window):
         return f"{self.speaker} available {self.start:%Y-%m-%d %H:%M}–{self.end:%H:%M}"
 
 
+def missing_features(required, available) -> list[str]:
+    """The required features a room's ``available`` ones lack, sorted: the one rule for
+    whether a session may be held in a room, on model rows (``Session.features_missing_in``)
+    and on the plain values the schedule's conflict checks read."""
+    return sorted(set(required) - set(available))
+
+
 class Session(PublicIdentity):
     """A submission and, once accepted, a session of the programme."""
 
@@ -177,6 +184,12 @@ class Session(PublicIdentity):
     def all_required_features(self) -> set[str]:
         type_features = self.session_type.required_features if self.session_type_id else []
         return set(self.required_features) | set(type_features)
+
+    def features_missing_in(self, room) -> list[str]:
+        """The features this session (or its type) requires that ``room`` lacks, sorted: the
+        one rule for whether a session may be held in a room (the editor, the release check
+        and the slot's validation all ask it)."""
+        return missing_features(self.all_required_features, room.features)
 
     @property
     def is_plenary(self) -> bool:

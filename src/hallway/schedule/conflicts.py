@@ -31,7 +31,7 @@ from django.db.models import Count, DurationField, ExpressionWrapper, F, Max, Q
 from django.utils import timezone
 
 from hallway.events.models import Event, RoomAvailability
-from hallway.programme.models import SessionSpeaker, SpeakerAvailability
+from hallway.programme.models import SessionSpeaker, SpeakerAvailability, missing_features
 from hallway.schedule.models import Schedule
 
 HARD, SOFT = "hard", "soft"
@@ -283,12 +283,12 @@ def _singles(world: _World) -> list[Conflict]:
     for part in world.parts:
         if not part.room_id:
             continue
-        missing = part.features - part.room_features
+        missing = missing_features(part.features, part.room_features)
         if missing:
             conflicts.append(
                 _conflict(
                     "feature",
-                    f"{part.room_name} lacks {', '.join(sorted(missing))} for '{part.title}'.",
+                    f"{part.room_name} lacks {', '.join(missing)} for '{part.title}'.",
                     part,
                 )
             )

@@ -133,12 +133,12 @@ class Slot(models.Model):
         if not self.session_id and not self.label:
             raise ValidationError("A slot holds a session or a label such as 'Lunch'.")
         if self.session_id and self.room_id:
-            missing = self.session.all_required_features - set(self.room.features)
+            missing = self.session.features_missing_in(self.room)
             if missing:
                 raise ValidationError(
                     {
                         "room": (
-                            f"{self.room.name} lacks {', '.join(sorted(missing))}, which "
+                            f"{self.room.name} lacks {', '.join(missing)}, which "
                             f"'{self.session.title}' requires."
                         )
                     }

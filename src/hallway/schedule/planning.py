@@ -5,7 +5,8 @@
 in progress.  Nothing here releases: an organiser reviews the diff and releases.
 
 The period grid is read off the work in progress: every distinct start time of a session slot of
-an hour or less is a period, ending at the next start or an hour later.  Slots that are pinned
+an hour or less is a period, ending at the next start or an hour later (or the caller names the
+start times, for a programme not placed yet).  Slots that are pinned
 (keynotes, expo hours, the game night) stay where they are: on the grid they become fixed
 sessions, off it they make their room (or, for a plenary, every room) unavailable.  A series
 workshop (parts on different days) becomes one problem session per part, sharing speakers.
@@ -52,15 +53,17 @@ class PlanningProblem:
     current: dict  # the WIP's placement as a hallway-scheduling-solution/1 (for --keep)
 
 
-def _periods(event: Event, wip: Schedule) -> list[Period]:
+def _periods(event: Event, wip: Schedule, grid: list[dt.time] | None = None) -> list[Period]:
     tz = event.tz
     starts: dict[dt.date, set[dt.datetime]] = defaultdict(set)
-    for slot in wip.slots.filter(session__isnull=False).select_related("session"):
-        if (slot.end - slot.start) <= dt.timedelta(minutes=PERIOD_MINUTES):
-            starts[slot.start.astimezone(tz).date()].add(slot.start.astimezone(tz))
+    if grid is None:
+        for slot in wip.slots.filter(session__isnull=False):
+            if (slot.end - slot.start) <= dt.timedelta(minutes=PERIOD_MINUTES):
+                starts[slot.start.astimezone(tz).date()].add(slot.start.astimezone(tz))
     if not starts:
         for day in event.days:
-            starts[day] = {dt.datetime.combine(day, t, tzinfo=tz) for t in DEFAULT_STARTS}
+            times = DEFAULT_STARTS if grid is None else grid
+            starts[day] = {dt.datetime.combine(day, t, tzinfo=tz) for t in times}
     periods: list[Period] = []
     for day_index, day in enumerate(event.days):
         ordered = sorted(starts.get(day, ()))
@@ -121,10 +124,23 @@ def _document(umbrella, show_up, periods, rooms, room_blocked, speakers, mapping
     return problem
 
 
-def build_problem(event: Event, *, show_up: float = 0.6) -> PlanningProblem:
+def _part_groups(session: Session) -> list[list[int]]:
+    """The problem sessions a session becomes: one per part of a series workshop, else one
+    holding every part (back to back in one room)."""
+    if session.parts > 1 and not session.parts_consecutive:
+        return [[k] for k in range(1, session.parts + 1)]
+    return [list(range(1, session.parts + 1))]
+
+
+def build_problem(
+    event: Event, *, show_up: float = 0.6, grid: list[dt.time] | None = None
+) -> PlanningProblem:
+    """The umbrella's work in progress as a problem.  ``grid``, the start times of every
+    day's periods, replaces the grid read off the work in progress: for a programme that is
+    not placed yet (the demo generator's), where there is nothing to read it from."""
     umbrella = event.umbrella
     wip = wip_schedule(umbrella)
-    periods = _periods(umbrella, wip)
+    periods = _periods(umbrella, wip, grid)
     period_at = {p.start: p for p in periods}
     rooms = {
         f"r{r.pk}": r
@@ -164,10 +180,7 @@ def build_problem(event: Event, *, show_up: float = 0.6) -> PlanningProblem:
                     if rid:
                         room_blocked[rid] |= overlapping
             continue
-        if session.parts > 1 and not session.parts_consecutive:
-            groups = [[k] for k in range(1, session.parts + 1)]
-        else:
-            groups = [list(range(1, session.parts + 1))]
+        groups = _part_groups(session)
         for parts in groups:
             pid = f"s{session.pk}" if len(groups) == 1 else f"s{session.pk}p{parts[0]}"
             first = next((s for s in slots if s.part == parts[0]), None)

@@ -19,9 +19,9 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from hallway.audit.services import record
+from hallway.common.models import unique_slug
 from hallway.common.tracing import traced
 from hallway.events.models import Event
 
@@ -136,13 +136,8 @@ def _local(moment: dt.datetime, event: Event) -> str:
 
 def release_slug(umbrella: Event, version: str) -> str:
     """A URL slug for release ``version``: '1.0' → '1-0', unique within the umbrella."""
-    base = slugify(version.replace(".", "-"))[:80] or "release"
-    releases = Schedule.objects.filter(event=umbrella, slug__startswith=base)
-    taken = set(releases.values_list("slug", flat=True))
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+    releases = Schedule.objects.filter(event=umbrella)
+    return unique_slug(version.replace(".", "-"), releases, max_length=80, empty="release")
 
 
 @traced("hallway.release")
