@@ -24,6 +24,24 @@ SHARED = ROOT.parent / "shared"
 ALLOWED_SKIPS = ROOT / ".ci" / "allowed-skips"
 
 
+def _one_request_at_a_time_on_sqlite() -> None:
+    """On SQLite the live server answers one request at a time.  The test database is in
+    memory, so the test and every server thread share one connection; two requests at once
+    (a page, its htmx block and the service worker's precache) then collide inside it as
+    "database table is locked".  PostgreSQL keeps Django's threaded server."""
+    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    from django.core.servers.basehttp import WSGIServer
+    from django.test import testcases
+
+    class OneRequestAtATime(WSGIServer):
+        def __init__(self, *args, connections_override=None, **kwargs):
+            # The server thread itself holds the overridden connections (LiveServerThread.run).
+            super().__init__(*args, **kwargs)
+
+    testcases.LiveServerThread.server_class = OneRequestAtATime
+
+
 def _allowed_skip_patterns() -> list[re.Pattern]:
     lines = ALLOWED_SKIPS.read_text().splitlines() if ALLOWED_SKIPS.exists() else []
     return [re.compile(line) for line in lines if line.strip() and not line.startswith("#")]
@@ -67,6 +85,7 @@ def pytest_configure(config):
         "quick_hasher.QuickPBKDF2PasswordHasher",
         *settings.PASSWORD_HASHERS,
     ]
+    _one_request_at_a_time_on_sqlite()
 
 
 @pytest.fixture(autouse=True)

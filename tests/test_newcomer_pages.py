@@ -11,6 +11,7 @@ import re
 import pytest
 from django.utils.html import escape
 
+from demo_cases import plenary_alone_in_its_room, plenary_in_a_grid_room
 from hallway.events.models import Event, Room
 from hallway.schedule.services import latest_release
 
@@ -33,28 +34,8 @@ def slot_div(html: str, title: str) -> str:
     raise AssertionError(f"no grid cell for {title!r}")
 
 
-def _on_day(release, day):
-    start = dt.datetime.combine(day, dt.time(6), tzinfo=dt.UTC)
-    return release.slots.filter(start__gte=start, start__lt=start + dt.timedelta(days=1))
-
-
 def test_a_plenary_session_in_a_room_of_the_grid_is_drawn_in_that_rooms_column(demo, client):
-    release = latest_release(demo)
-    kcd_keynote = release.slots.select_related("session", "room").get(
-        session__session_type__is_plenary=True, start__date=THURSDAY
-    )
-    # The case under test: the keynote's room holds ordinary sessions that day too, so it is
-    # a column of the grid.  Make it so if the demo's placement did not.
-    day = _on_day(release, THURSDAY).filter(session__isnull=False)
-    room_used = day.filter(room=kcd_keynote.room).exclude(pk=kcd_keynote.pk)
-    if not room_used.exists():
-        other = next(
-            slot
-            for slot in day.exclude(session__session_type__is_plenary=True).order_by("start")
-            if slot.start >= kcd_keynote.end or slot.end <= kcd_keynote.start
-        )
-        other.room = kcd_keynote.room
-        other.save()
+    kcd_keynote = plenary_in_a_grid_room(latest_release(demo), THURSDAY)
     html = html_of(client, f"/{demo.slug}/programme/{THURSDAY}/")
     heads = re.findall(
         r'<div class="room-head" style="grid-row:1;grid-column:(\d+)"><a [^>]*>([^<]*)<', html
@@ -66,15 +47,7 @@ def test_a_plenary_session_in_a_room_of_the_grid_is_drawn_in_that_rooms_column(d
 
 
 def test_a_plenary_session_in_a_room_outside_the_grid_spans_it_and_names_its_room(demo, client):
-    release = latest_release(demo)
-    keynote = release.slots.select_related("session", "room").get(
-        session__session_type__is_plenary=True, start__date=FRIDAY
-    )
-    # The case under test: nothing but the keynote in its room that day, so the room is not
-    # a column.  Take any ordinary session the demo's placement put there out of the release.
-    _on_day(release, FRIDAY).filter(room=keynote.room).exclude(
-        session__session_type__is_plenary=True
-    ).delete()
+    keynote = plenary_alone_in_its_room(latest_release(demo), FRIDAY)
     html = html_of(client, f"/{demo.slug}/programme/{FRIDAY}/")
     assert f">{escape(keynote.room.name)}</a>" not in html.split('<div class="slot')[0]
     tag = slot_div(html, keynote.session.title)

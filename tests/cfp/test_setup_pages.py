@@ -144,7 +144,7 @@ def test_a_track_organiser_needs_a_track(client, organiser, open_cfp, kcd_track)
         {"email": "tom@example.net", "role": "track_organiser", "tracks": [kcd_track.pk]},
     )
     assert response.status_code == 302
-    tom = EventRole.objects.get(role=EventRole.TRACK_ORGANISER)
+    tom = EventRole.objects.get(role=EventRole.TRACK_ORGANISER, user__email="tom@example.net")
     assert list(ReviewerScope.objects.get(user=tom.user).tracks.all()) == [kcd_track]
     response = client.post(f"{M}/team/{tom.pk}/", {})
     assert "at least one track" in errors(response, "tracks")

@@ -11,6 +11,7 @@ import os
 import pytest
 
 from chromium import NEEDS_CHROMIUM
+from demo_cases import plenary_in_a_grid_room
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -69,10 +70,8 @@ def test_grid_and_signage_layout(live_server, demo, browser, tmp_path):
             for top in card["below"]:
                 assert top >= card["titleBottom"] - 0.5, f"a line covers the title: {card}"
 
+        keynote = plenary_in_a_grid_room(release, THURSDAY)
         page.goto(f"{live_server.url}/{demo.slug}/programme/{THURSDAY.isoformat()}/")
-        keynote = release.slots.select_related("session", "room").get(
-            session__session_type__is_plenary=True, start__date=THURSDAY
-        )
         cell = page.locator(".slot", has_text=keynote.session.title).bounding_box()
         head = page.locator(".room-head", has_text=keynote.room.name).bounding_box()
         assert abs(cell["width"] - head["width"]) < 2, (cell, head)
