@@ -15,7 +15,7 @@ import urllib.request
 import icalendar
 import pytest
 
-from chromium import NEEDS_CHROMIUM
+from chromium import NEEDS_CHROMIUM, settle
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -128,8 +128,11 @@ def test_an_attendees_path(live_server, browser):
     ]
     page.reload()
     expect(_star_button(page, "Talk Blueberry")).to_have_attribute("aria-pressed", "true")
-    _notes_walk(page, context, site)
-    context.close()
+    try:
+        _notes_walk(page, context, site)
+    finally:
+        context.close()
+        settle(site)
 
 
 def _notes_walk(page, context, site):
