@@ -32,8 +32,8 @@ NEEDS_CHROMIUM = [
 def settle(server_url: str) -> None:
     """Wait until the live server has answered everything a closed browser left in flight
     (a service worker's precache, an htmx block): on SQLite it answers one request at a time
-    (tests/conftest.py), so one more request of our own comes back only after them.  Call it
-    after closing the browser context, before the test's database is flushed."""
+    (tests/conftest.py), so one more request of our own comes back only after them.
+    tests/conftest.py calls it after every live-server test, before its database is flushed."""
     import urllib.request
 
     with urllib.request.urlopen(f"{server_url}/healthz", timeout=30) as response:

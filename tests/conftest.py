@@ -42,6 +42,20 @@ def _one_request_at_a_time_on_sqlite() -> None:
     testcases.LiveServerThread.server_class = OneRequestAtATime
 
 
+@pytest.hookimpl(hookwrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Before a live-server test's fixtures are torn down (its database flushed), wait until
+    the server has answered whatever the browser left in flight: every public page registers
+    the service worker, whose precache requests otherwise meet the flush on SQLite's one
+    shared connection as "database table is locked"."""
+    server = getattr(item, "funcargs", {}).get("live_server")
+    if server is not None and not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        from chromium import settle
+
+        settle(server.url)
+    yield
+
+
 def _allowed_skip_patterns() -> list[re.Pattern]:
     lines = ALLOWED_SKIPS.read_text().splitlines() if ALLOWED_SKIPS.exists() else []
     return [re.compile(line) for line in lines if line.strip() and not line.startswith("#")]

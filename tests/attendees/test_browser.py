@@ -15,7 +15,7 @@ import urllib.request
 import icalendar
 import pytest
 
-from chromium import NEEDS_CHROMIUM, settle
+from chromium import NEEDS_CHROMIUM
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -132,7 +132,6 @@ def test_an_attendees_path(live_server, browser):
         _notes_walk(page, context, site)
     finally:
         context.close()
-        settle(site)
 
 
 def _notes_walk(page, context, site):
